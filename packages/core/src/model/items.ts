@@ -1,0 +1,109 @@
+/**
+ * Responses API input/output items as we keep them in history and send them back.
+ * Server-assigned `id`s are never part of these types: with `store: false` they cannot be
+ * resolved by the server, so they are dropped when an item is received.
+ */
+
+export type InputTextPart = { type: "input_text"; text: string };
+export type InputImagePart = { type: "input_image"; image_url: string; detail?: "auto" | "low" | "high" };
+export type OutputTextPart = { type: "output_text"; text: string };
+export type ContentPart = InputTextPart | InputImagePart | OutputTextPart;
+
+export type MessageItem = {
+  type: "message";
+  role: "user" | "developer" | "assistant" | "system";
+  content: ContentPart[];
+  phase?: "commentary" | "final_answer";
+};
+
+export type ReasoningItem = {
+  type: "reasoning";
+  summary: { type: "summary_text"; text: string }[];
+  content?: { type: "reasoning_text"; text: string }[];
+  encrypted_content?: string | null;
+};
+
+export type FunctionCallItem = {
+  type: "function_call";
+  name: string;
+  namespace?: string;
+  arguments: string;
+  call_id: string;
+};
+
+export type FunctionCallOutputItem = {
+  type: "function_call_output";
+  call_id: string;
+  output: string | ContentPart[];
+};
+
+export type CustomToolCallItem = {
+  type: "custom_tool_call";
+  name: string;
+  input: string;
+  call_id: string;
+};
+
+export type CustomToolCallOutputItem = {
+  type: "custom_tool_call_output";
+  call_id: string;
+  output: string;
+};
+
+export type CompactionItem = { type: "compaction"; encrypted_content: string };
+
+export type ResponseItem =
+  | MessageItem
+  | ReasoningItem
+  | FunctionCallItem
+  | FunctionCallOutputItem
+  | CustomToolCallItem
+  | CustomToolCallOutputItem
+  | CompactionItem;
+
+export type ToolCallItem = FunctionCallItem | CustomToolCallItem;
+
+export function isToolCall(item: ResponseItem): item is ToolCallItem {
+  return item.type === "function_call" || item.type === "custom_tool_call";
+}
+
+export function userMessage(text: string): MessageItem {
+  return { type: "message", role: "user", content: [{ type: "input_text", text }] };
+}
+
+export function developerMessage(texts: string[]): MessageItem {
+  return { type: "message", role: "developer", content: texts.map((text) => ({ type: "input_text", text })) };
+}
+
+export function messageText(item: MessageItem): string {
+  return item.content
+    .map((part) => (part.type === "input_image" ? "" : part.text))
+    .join("");
+}
+
+/** Token usage as reported by `response.completed`. */
+export type Usage = {
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_output_tokens: number;
+  total_tokens: number;
+};
+
+export const ZERO_USAGE: Usage = {
+  input_tokens: 0,
+  cached_input_tokens: 0,
+  output_tokens: 0,
+  reasoning_output_tokens: 0,
+  total_tokens: 0,
+};
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    reasoning_output_tokens: a.reasoning_output_tokens + b.reasoning_output_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}

@@ -1,0 +1,150 @@
+import { z } from "zod";
+import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
+
+/** What a tool asks the approval callback. The engine forwards it to whichever face is listening. */
+export type ApprovalRequest = {
+  callId: string;
+  kind: "exec" | "patch" | "mcp";
+  /** One-line summary shown to the user, e.g. the command line. */
+  summary: string;
+  /** Why approval is needed (the model's justification, or the reason the engine asks). */
+  reason?: string;
+  command?: string[];
+  cwd?: string;
+  /** Files a patch touches. */
+  files?: string[];
+};
+
+export type ApprovalDecision = "approved" | "approved_for_session" | "denied" | "abort";
+
+/** Asked by tools before a side effect the policy does not allow on its own. */
+export type ApprovalCallback = (request: ApprovalRequest) => Promise<ApprovalDecision>;
+
+/** Streaming progress a tool may report while it runs (e.g. command output). */
+export type ToolProgress = { type: "output_delta"; text: string };
+
+/** Runs a command, sandboxed per policy. Provided by the sandbox module, injected into tools. */
+export type CommandRunner = (request: CommandRequest) => Promise<CommandResult>;
+
+export type CommandRequest = {
+  argv: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Run under this policy; `danger-full-access` (or an approved escalation) runs unsandboxed. */
+  policy: SandboxPolicy;
+  /** Maximum bytes of output kept in memory (head and tail are kept). */
+  maxOutputBytes?: number;
+  onOutput?: (chunk: string) => void;
+  /** Write the full output to this file as it arrives (for outputs too long to keep). */
+  spillFile?: string;
+  tty?: boolean;
+};
+
+export type CommandResult = {
+  exitCode: number | null;
+  signal: string | null;
+  /** stdout and stderr interleaved in arrival order (capped). */
+  output: string;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+  /** Total bytes the command wrote, including what the cap dropped. */
+  totalBytes: number;
+  /** Set when the sandbox itself could not start the command. */
+  sandboxError?: string;
+};
+
+/** Everything a tool may use, passed in by the engine. No globals. */
+export type ToolContext = {
+  callId: string;
+  cwd: string;
+  signal: AbortSignal;
+  policy: SandboxPolicy;
+  approvalPolicy: ApprovalPolicy;
+  approve: ApprovalCallback;
+  runCommand: CommandRunner;
+  env: NodeJS.ProcessEnv;
+  /** Directory where tools may spill long outputs (session scoped). */
+  scratchDir: string;
+  /** Per-model output budget in bytes for what the model sees. */
+  outputBudgetBytes: number;
+  progress: (event: ToolProgress) => void;
+};
+
+export type ToolResult = {
+  /** What the model sees. */
+  output: string;
+  success: boolean;
+  /** Structured details for the faces (JSON events, UI). Never sent to the model. */
+  display?: Record<string, unknown>;
+};
+
+type ToolCommon = {
+  name: string;
+  description: string;
+  /** Read-only tools may run in parallel with each other; others run one at a time. */
+  readOnly: boolean;
+};
+
+export type FunctionTool<S extends z.ZodType = z.ZodType> = ToolCommon & {
+  kind: "function";
+  parameters: S;
+  execute(args: z.infer<S>, ctx: ToolContext): Promise<ToolResult>;
+};
+
+export type CustomTool = ToolCommon & {
+  kind: "custom";
+  format: { type: "grammar"; syntax: "lark"; definition: string };
+  execute(input: string, ctx: ToolContext): Promise<ToolResult>;
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of any schema
+export type Tool = FunctionTool<any> | CustomTool;
+
+export function defineFunctionTool<S extends z.ZodType>(tool: Omit<FunctionTool<S>, "kind">): FunctionTool<S> {
+  return { ...tool, kind: "function" };
+}
+
+export function defineCustomTool(tool: Omit<CustomTool, "kind">): CustomTool {
+  return { ...tool, kind: "custom" };
+}
+
+/** The JSON sent in the request's `tools` array. Key order is fixed for cache stability. */
+export type ToolSpec =
+  | { type: "function"; name: string; description: string; strict: false; parameters: Record<string, unknown> }
+  | { type: "custom"; name: string; description: string; format: CustomTool["format"] };
+
+export function toolSpec(tool: Tool): ToolSpec {
+  if (tool.kind === "custom") {
+    return { type: "custom", name: tool.name, description: tool.description, format: tool.format };
+  }
+  const schema = z.toJSONSchema(tool.parameters, { target: "draft-7", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  delete schema.$schema;
+  return { type: "function", name: tool.name, description: tool.description, strict: false, parameters: schema };
+}
+
+/** Parses model-supplied JSON arguments; the error text is what the model sees. */
+export function parseToolArguments<S extends z.ZodType>(
+  tool: FunctionTool<S>,
+  raw: string,
+): { ok: true; value: z.infer<S> } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = raw.trim() === "" ? {} : JSON.parse(raw);
+  } catch (err) {
+    return { ok: false, error: `failed to parse function arguments as JSON: ${(err as Error).message}` };
+  }
+  const parsed = tool.parameters.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+      .join("; ");
+    return { ok: false, error: `invalid arguments for ${tool.name}: ${issues}` };
+  }
+  return { ok: true, value: parsed.data };
+}
