@@ -1,0 +1,101 @@
+import { z } from "zod";
+
+const sandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]);
+const approvalPolicy = z.enum(["untrusted", "on-failure", "on-request", "never"]);
+const reasoningEffort = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]);
+const reasoningSummary = z.enum(["auto", "concise", "detailed", "none"]);
+const verbosity = z.enum(["low", "medium", "high"]);
+const stringMap = z.record(z.string(), z.string());
+
+export const providerSchema = z
+  .object({
+    name: z.string().optional(),
+    base_url: z.string().url({ message: "base_url must be a URL such as http://127.0.0.1:8080/v1" }).optional(),
+    env_key: z.string().optional(),
+    env_key_instructions: z.string().optional(),
+    wire_api: z.enum(["responses", "chat"]).optional(),
+    query_params: stringMap.optional(),
+    http_headers: stringMap.optional(),
+    env_http_headers: stringMap.optional(),
+    request_max_retries: z.number().int().min(0).max(100).optional(),
+    stream_max_retries: z.number().int().min(0).max(100).optional(),
+    stream_idle_timeout_ms: z.number().int().positive().optional(),
+    supports_remote_compaction: z.boolean().optional(),
+  })
+  .strict();
+
+export const mcpServerSchema = z
+  .object({
+    command: z.string().optional(),
+    args: z.array(z.string()).optional(),
+    env: stringMap.optional(),
+    env_vars: z.array(z.string()).optional(),
+    cwd: z.string().optional(),
+    url: z.string().optional(),
+    bearer_token_env_var: z.string().optional(),
+    http_headers: stringMap.optional(),
+    env_http_headers: stringMap.optional(),
+    enabled: z.boolean().optional(),
+    required: z.boolean().optional(),
+    startup_timeout_sec: z.number().positive().optional(),
+    tool_timeout_sec: z.number().positive().optional(),
+    enabled_tools: z.array(z.string()).optional(),
+    disabled_tools: z.array(z.string()).optional(),
+    supports_parallel_tool_calls: z.boolean().optional(),
+  })
+  .strict();
+
+/** Keys that may appear at the top level and inside a profile. */
+const settingsShape = {
+  model: z.string().min(1).optional(),
+  model_provider: z.string().optional(),
+  approval_policy: approvalPolicy.optional(),
+  sandbox_mode: sandboxMode.optional(),
+  model_reasoning_effort: reasoningEffort.optional(),
+  model_reasoning_summary: reasoningSummary.optional(),
+  model_verbosity: verbosity.optional(),
+  model_context_window: z.number().int().positive().optional(),
+  model_max_output_tokens: z.number().int().positive().optional(),
+  model_auto_compact_token_limit: z.number().int().positive().optional(),
+  tool_output_token_limit: z.number().int().positive().optional(),
+  developer_instructions: z.string().optional(),
+  model_instructions_file: z.string().optional(),
+  compact_prompt: z.string().optional(),
+  oss_provider: z.enum(["ollama", "lmstudio"]).optional(),
+  show_raw_agent_reasoning: z.boolean().optional(),
+  model_input_price_per_million: z.number().nonnegative().optional(),
+  model_cached_input_price_per_million: z.number().nonnegative().optional(),
+  model_output_price_per_million: z.number().nonnegative().optional(),
+};
+
+export const profileSchema = z.object(settingsShape).strict();
+
+export const configSchema = z
+  .object({
+    ...settingsShape,
+    profile: z.string().optional(),
+    profiles: z.record(z.string(), profileSchema).optional(),
+    model_providers: z.record(z.string(), providerSchema).optional(),
+    sandbox_workspace_write: z
+      .object({
+        writable_roots: z.array(z.string()).optional(),
+        network_access: z.boolean().optional(),
+        exclude_tmpdir_env_var: z.boolean().optional(),
+        exclude_slash_tmp: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    project_doc_max_bytes: z.number().int().nonnegative().optional(),
+    project_doc_fallback_filenames: z.array(z.string()).optional(),
+    project_root_markers: z.array(z.string()).optional(),
+    mcp_servers: z.record(z.string(), mcpServerSchema).optional(),
+    shell_environment_policy: z.record(z.string(), z.unknown()).optional(),
+    history: z.record(z.string(), z.unknown()).optional(),
+    tui: z.record(z.string(), z.unknown()).optional(),
+    notify: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export type ConfigToml = z.infer<typeof configSchema>;
+export type ProviderToml = z.infer<typeof providerSchema>;
+export type McpServerToml = z.infer<typeof mcpServerSchema>;

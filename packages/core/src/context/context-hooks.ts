@@ -1,0 +1,27 @@
+import type { Agent, TurnHooks } from "../agent/agent.js";
+import type { TurnContext } from "../session/rollout-types.js";
+import { type ContextSources, buildInitialContext, buildSettingsDiff, turnContextOf } from "./initial-context.js";
+
+/**
+ * Puts the initial context in front of a new session's first message, and afterwards appends
+ * only what changed, recording each turn's context so a resumed session diffs against it.
+ */
+export function contextHooks(args: {
+  sources: () => ContextSources;
+  lastTurnContext: TurnContext | null;
+}): TurnHooks & { lastTurnContext(): TurnContext | null } {
+  let last = args.lastTurnContext;
+  return {
+    lastTurnContext: () => last,
+    beforeUserMessage(agent: Agent) {
+      const sources = args.sources();
+      const items =
+        agent.history.length === 0 || last === null
+          ? buildInitialContext(agent.settings, sources)
+          : buildSettingsDiff(last, agent.settings, sources);
+      last = { ...turnContextOf(agent.settings), current_date: sources.currentDate };
+      agent.deps.rollout.append("turn_context", last);
+      return items;
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import type { ModelClient, ModelRequest, ModelStreamEvent } from "./client.js";
+import { ModelError, classifyFailedResponse, classifyHttpError } from "./errors.js";
+import { type ResponseItem, type Usage, ZERO_USAGE } from "./items.js";
+import { normalizeOutputItem } from "./normalize.js";
+import { type ProviderInfo, providerUrl } from "./provider.js";
+import { buildCompactBody, buildResponsesBody } from "./responses-body.js";
+import { readSse } from "./sse.js";
+
+export type HttpDeps = {
+  fetch: typeof fetch;
+  now: () => number;
+  /** Headers every request carries (originator, version). */
+  userAgentHeaders: Record<string, string>;
+};
+
+type Raw = Record<string, unknown>;
+
+/** A client for OpenAI's Responses API (and compatible servers), streaming over SSE. */
+export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): ModelClient {
+  const headersFor = (request: ModelRequest, accept: string): Record<string, string> => ({
+    "content-type": "application/json",
+    accept,
+    ...deps.userAgentHeaders,
+    ...(provider.apiKey ? { authorization: `Bearer ${provider.apiKey}` } : {}),
+    session_id: request.sessionId,
+    "x-client-request-id": request.sessionId,
+    ...provider.headers,
+  });
+
+  async function post(path: string, body: string, headers: Record<string, string>, signal: AbortSignal) {
+    let response: Response;
+    try {
+      response = await deps.fetch(providerUrl(provider, path), { method: "POST", headers, body, signal });
+    } catch (err) {
+      if (signal.aborted) throw new ModelError("aborted", "request aborted");
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const detail = cause?.code ?? cause?.message ?? (err as Error).message;
+      throw new ModelError("transport", `could not reach ${provider.baseUrl} (${detail})`, { cause: err });
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      throw classifyHttpError(response.status, text, response.headers, deps.now());
+    }
+    return response;
+  }
+
+  return {
+    async *stream(request, signal) {
+      const body = buildResponsesBody(request, { store: provider.isAzure });
+      const response = await post("/responses", body, headersFor(request, "text/event-stream"), signal);
+      if (!response.body) throw new ModelError("stream_closed", "response had no body");
+      yield* parseResponsesStream(readSse(response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }));
+    },
+
+    async compact(request, signal) {
+      const response = await post("/responses/compact", buildCompactBody(request), headersFor(request, "application/json"), signal);
+      const json = (await response.json()) as { output?: Raw[]; usage?: Raw };
+      const output = (json.output ?? [])
+        .map((raw) => (raw.type === "message" ? normalizeInputMessage(raw) : normalizeOutputItem(raw)))
+        .filter((item): item is ResponseItem => item !== null);
+      return { output, usage: json.usage ? parseUsage(json.usage) : undefined };
+    },
+  };
+}
+
+/** Compaction keeps user messages verbatim; they arrive with input_text parts. */
+function normalizeInputMessage(raw: Raw): ResponseItem | null {
+  const role = raw.role;
+  if (role !== "user" && role !== "assistant" && role !== "developer") return null;
+  const content = Array.isArray(raw.content) ? (raw.content as Raw[]) : [];
+  return {
+    type: "message",
+    role,
+    content: content.map((part) =>
+      part.type === "output_text"
+        ? { type: "output_text", text: String(part.text ?? "") }
+        : { type: "input_text", text: String(part.text ?? "") },
+    ),
+  };
+}
+
+export function parseUsage(raw: Raw | undefined): Usage {
+  if (!raw) return { ...ZERO_USAGE };
+  const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+  const inputDetails = (raw.input_tokens_details ?? {}) as Raw;
+  const outputDetails = (raw.output_tokens_details ?? {}) as Raw;
+  const input = num(raw.input_tokens);
+  const output = num(raw.output_tokens);
+  return {
+    input_tokens: input,
+    cached_input_tokens: num(inputDetails.cached_tokens),
+    output_tokens: output,
+    reasoning_output_tokens: num(outputDetails.reasoning_tokens),
+    total_tokens: num(raw.total_tokens) || input + output,
+  };
+}
+
+/** Maps Responses SSE events to our stream events; ends only on `response.completed`. */
+async function* parseResponsesStream(
+  events: AsyncIterable<{ event?: string; data: string }>,
+): AsyncGenerator<ModelStreamEvent> {
+  for await (const message of events) {
+    let data: Raw;
+    try {
+      data = JSON.parse(message.data) as Raw;
+    } catch {
+      throw new ModelError("malformed_event", `malformed SSE event: ${message.data.slice(0, 200)}`);
+    }
+    const type = (data.type as string | undefined) ?? message.event;
+    switch (type) {
+      case "response.created":
+        yield { type: "created", responseId: String((data.response as Raw | undefined)?.id ?? "") };
+        break;
+      case "response.output_item.added": {
+        const item = (data.item ?? {}) as Raw;
+        yield { type: "item_started", itemType: String(item.type ?? ""), itemId: String(item.id ?? "") };
+        break;
+      }
+      case "response.output_text.delta":
+        yield { type: "text_delta", itemId: String(data.item_id ?? ""), delta: String(data.delta ?? "") };
+        break;
+      case "response.reasoning_summary_text.delta":
+      case "response.reasoning_text.delta":
+        yield { type: "reasoning_delta", itemId: String(data.item_id ?? ""), delta: String(data.delta ?? "") };
+        break;
+      case "response.output_item.done": {
+        const item = normalizeOutputItem((data.item ?? {}) as Raw);
+        if (item) yield { type: "item_done", item };
+        break;
+      }
+      case "response.completed": {
+        const response = (data.response ?? {}) as Raw;
+        yield { type: "completed", responseId: String(response.id ?? ""), usage: parseUsage(response.usage as Raw) };
+        return;
+      }
+      case "response.failed": {
+        const error = ((data.response as Raw | undefined)?.error ?? {}) as Raw;
+        throw classifyFailedResponse(
+          typeof error.code === "string" ? error.code : undefined,
+          String(error.message ?? "response failed"),
+        );
+      }
+      case "response.incomplete": {
+        const details = ((data.response as Raw | undefined)?.incomplete_details ?? {}) as Raw;
+        throw new ModelError("incomplete", `Incomplete response returned, reason: ${String(details.reason ?? "unknown")}`);
+      }
+      case "error": {
+        const code = typeof data.code === "string" ? data.code : undefined;
+        throw classifyFailedResponse(code, String(data.message ?? "stream error"));
+      }
+      default:
+        break;
+    }
+  }
+  throw new ModelError("stream_closed", "stream closed before response.completed");
+}

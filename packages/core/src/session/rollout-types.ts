@@ -1,0 +1,39 @@
+import type { ResponseItem, Usage } from "../model/items.js";
+
+export type SessionMeta = {
+  id: string;
+  created_at: string;
+  cwd: string;
+  model: string;
+  model_provider: string;
+  /** The frozen `instructions` of every request of this session. */
+  instructions: string;
+  /** Tool names in request order, to detect a changed tool list on resume. */
+  tools: string[];
+  cli_version: string;
+  /** Set when this session continues another one. */
+  forked_from?: string;
+};
+
+/** The settings a turn ran with; resume restores them so the next turn only appends a diff. */
+export type TurnContext = {
+  cwd: string;
+  model: string;
+  sandbox_mode: string;
+  approval_policy: string;
+  network_access: boolean;
+  writable_roots: string[];
+  current_date?: string;
+};
+
+export type RolloutLine =
+  | { timestamp: string; type: "session_meta"; payload: SessionMeta }
+  | { timestamp: string; type: "response_item"; payload: ResponseItem }
+  /** A tool finished; its output joins history (in call order) when the response's calls drain. */
+  | { timestamp: string; type: "tool_output"; payload: ResponseItem }
+  | { timestamp: string; type: "turn_context"; payload: TurnContext }
+  | { timestamp: string; type: "usage"; payload: { model: string; usage: Usage; cost_usd: number | null } }
+  | { timestamp: string; type: "compacted"; payload: { replacement_history: ResponseItem[]; reason: string } }
+  | { timestamp: string; type: "turn_end"; payload: { status: "completed" | "failed" | "aborted" } };
+
+export type RolloutLineType = RolloutLine["type"];
