@@ -225,7 +225,10 @@ describe("runApplyPatch", () => {
     const { ctx } = context({});
     const controller = new AbortController();
     controller.abort();
-    const result = await runApplyPatch(patch("*** Add File: a.txt", "+x"), { ...ctx, signal: controller.signal });
+    const result = await runApplyPatch(patch("*** Add File: a.txt", "+x"), {
+      ...ctx,
+      signal: controller.signal,
+    });
     expect(result.success).toBe(false);
     expect(fs.existsSync(path.join(workspace, "a.txt"))).toBe(false);
   });
