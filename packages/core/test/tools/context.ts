@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ApprovalCache } from "../../src/sandbox/approval.js";
 import type { ApprovalRequest, ToolContext } from "../../src/tools/tool.js";
 
 export type TestContext = {
@@ -24,6 +25,8 @@ export function makeToolContext(cwd: string, overrides: Partial<ToolContext> = {
       approvals.push(request);
       return "denied";
     },
+    approvalCache: new ApprovalCache(),
+    bashParser: async () => undefined, // read-only tools never analyse commands
     runCommand: async () => {
       throw new Error("runCommand is not used by this tool");
     },

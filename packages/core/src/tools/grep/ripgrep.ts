@@ -1,0 +1,176 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+/** The ripgrep binary: the one shipped in the `@vscode/ripgrep` platform package, else `rg` on PATH. */
+export async function findRipgrep(env: NodeJS.ProcessEnv): Promise<string | null> {
+  try {
+    const { rgPath } = await import("@vscode/ripgrep");
+    if (isExecutable(rgPath)) return rgPath;
+  } catch {
+    // No prebuilt binary for this platform: fall back to PATH.
+  }
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, process.platform === "win32" ? "rg.exe" : "rg");
+    if (isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Text as ripgrep's JSON output carries it: UTF-8 as `text`, anything else base64 in `bytes`. */
+export type RgData = { text: string } | { bytes: string };
+
+export type RgLine = {
+  path: RgData;
+  lines: RgData;
+  line_number: number | null;
+  submatches: Array<{ start: number; end: number }>;
+};
+
+/** The `rg --json` messages used here, plus `overlong` for a message too big to parse. */
+export type RgEvent =
+  | { type: "begin"; path: RgData }
+  | { type: "match"; line: RgLine }
+  | { type: "context"; line: RgLine }
+  | { type: "overlong" };
+
+export type RunOptions = {
+  rgPath: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Longest JSON message kept; longer ones (one giant matching line) become `overlong`. */
+  maxMessageBytes: number;
+  /** Called per message; "stop" kills rg (enough results). */
+  onEvent: (event: RgEvent) => "continue" | "stop";
+};
+
+export type RunResult = {
+  exitCode: number | null;
+  /** The first few KiB of what rg wrote to stderr. */
+  stderr: string;
+  stoppedBy: "consumer" | "timeout" | "abort" | null;
+  spawnError?: string;
+};
+
+const MAX_STDERR_BYTES = 4 * 1024;
+
+export function runRipgrep(options: RunOptions): Promise<RunResult> {
+  return new Promise((resolve) => {
+    if (options.signal.aborted) {
+      resolve({ exitCode: null, stderr: "", stoppedBy: "abort" });
+      return;
+    }
+    const child = spawn(options.rgPath, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stoppedBy: RunResult["stoppedBy"] = null;
+    let stderr = "";
+    let spawnError: string | undefined;
+    const stop = (reason: NonNullable<RunResult["stoppedBy"]>) => {
+      if (stoppedBy) return;
+      stoppedBy = reason;
+      child.kill("SIGKILL");
+    };
+    const onAbort = () => stop("abort");
+    options.signal.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
+
+    const splitter = new LineSplitter(options.maxMessageBytes, (line) => {
+      if (stoppedBy) return;
+      const event = line === null ? ({ type: "overlong" } as const) : parseEvent(line);
+      if (event && options.onEvent(event) === "stop") stop("consumer");
+    });
+    child.stdout.on("data", (chunk: Buffer) => splitter.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (stderr.length < MAX_STDERR_BYTES)
+        stderr += chunk.toString("utf8").slice(0, MAX_STDERR_BYTES - stderr.length);
+    });
+    child.on("error", (error) => {
+      spawnError = error.message;
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      options.signal.removeEventListener("abort", onAbort);
+      splitter.end();
+      resolve({ exitCode: code, stderr, stoppedBy, ...(spawnError ? { spawnError } : {}) });
+    });
+  });
+}
+
+function parseEvent(line: string): RgEvent | null {
+  let message: { type?: unknown; data?: Record<string, unknown> };
+  try {
+    message = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const data = message.data;
+  if (!data) return null;
+  if (message.type === "begin") return { type: "begin", path: data.path as RgData };
+  if (message.type === "match" || message.type === "context") {
+    return { type: message.type, line: data as unknown as RgLine };
+  }
+  return null;
+}
+
+/** Splits a byte stream into lines; a line over `maxBytes` is reported once as null and skipped. */
+class LineSplitter {
+  private parts: Buffer[] = [];
+  private size = 0;
+  private overflowing = false;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onLine: (line: string | null) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      const newline = chunk.indexOf(0x0a, pos);
+      const end = newline === -1 ? chunk.length : newline;
+      this.append(chunk.subarray(pos, end));
+      if (newline === -1) return;
+      this.flush();
+      pos = newline + 1;
+    }
+  }
+
+  end(): void {
+    if (this.size > 0 || this.overflowing) this.flush();
+  }
+
+  private append(piece: Buffer): void {
+    if (this.overflowing) return;
+    if (this.size + piece.length > this.maxBytes) {
+      this.overflowing = true;
+      this.parts = [];
+      this.size = 0;
+      return;
+    }
+    this.parts.push(piece);
+    this.size += piece.length;
+  }
+
+  private flush(): void {
+    this.onLine(this.overflowing ? null : Buffer.concat(this.parts, this.size).toString("utf8"));
+    this.parts = [];
+    this.size = 0;
+    this.overflowing = false;
+  }
+}
