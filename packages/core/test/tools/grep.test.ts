@@ -120,6 +120,15 @@ describe("grep", () => {
     expect(result.output).toBe("latin1.txt\nL1: caf\ufffd needle\n[1 matching line in 1 file]");
   });
 
+  test("honours .gitignore outside a git repository too", async () => {
+    const dir = makeTempDir();
+    fs.writeFileSync(path.join(dir, ".gitignore"), "secret.txt\n");
+    fs.writeFileSync(path.join(dir, "secret.txt"), "needle\n");
+    fs.writeFileSync(path.join(dir, "open.txt"), "needle\n");
+    const result = await grep({ pattern: "needle" }, 40_000, dir);
+    expect(result.output).toBe("open.txt\nL1: needle\n[1 matching line in 1 file]");
+  });
+
   test("says so when nothing matches", async () => {
     expect(await grep({ pattern: "no-such-text-anywhere" })).toMatchObject({
       success: true,

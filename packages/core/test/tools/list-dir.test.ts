@@ -69,6 +69,15 @@ describe("list_dir", () => {
     expect(body(result.output)).toEqual(["d2/", "  d3/", "    f.txt", "y.ts"]);
   });
 
+  test("honours the listed directory's .gitignore outside a git repository", async () => {
+    const dir = makeTempDir();
+    fs.writeFileSync(path.join(dir, ".gitignore"), "secret.txt\n");
+    fs.writeFileSync(path.join(dir, "secret.txt"), "");
+    fs.writeFileSync(path.join(dir, "open.txt"), "");
+    const result = await list({ path: dir });
+    expect(body(result.output)).toEqual([".gitignore", "open.txt"]);
+  });
+
   test("depth 1 shows only the top level", async () => {
     const result = await list({ path: path.join(root, "src"), depth: 1 });
     expect(body(result.output)).toEqual([".gitignore", "deep/", "index.ts"]);
