@@ -15,10 +15,13 @@ import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
 import type { RolloutWriter } from "../session/rollout-writer.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import type { ApprovalCallback, CommandRunner, ToolContext } from "../tools/tool.js";
+import type { UsageLedger } from "../context/ledger.js";
+import type { ApprovalCache } from "../sandbox/approval.js";
+import type { BashParser } from "../sandbox/bash-script.js";
 import { Channel } from "./channel.js";
 import type { Clock } from "./clock.js";
 import type { AgentEvent } from "./events.js";
-import type { History } from "./history.js";
+import { History } from "./history.js";
 import { ReadWriteLock } from "./rw-lock.js";
 import { type ToolOutcome, outputItemFor, runToolCall } from "./tool-calls.js";
 
@@ -34,6 +37,7 @@ export type TurnSettings = {
   outputSchema?: Record<string, unknown>;
   retryLimits: { requestMaxRetries: number; streamMaxRetries: number };
   outputBudgetBytes: number;
+  contextWindow: number;
 };
 
 export type AgentDeps = {
@@ -47,6 +51,10 @@ export type AgentDeps = {
   env: NodeJS.ProcessEnv;
   scratchDir: string;
   newId: () => string;
+  ledger: UsageLedger;
+  /** What the user approved "for this session". */
+  approvalCache: ApprovalCache;
+  bashParser: () => Promise<BashParser | undefined>;
 };
 
 /** Hooks that context management plugs into the loop (initial context, diffs, compaction). */
@@ -57,6 +65,8 @@ export type TurnHooks = {
   afterResponse?: (agent: Agent, usage: Usage, needsFollowUp: boolean, signal: AbortSignal) => Promise<void>;
   /** Called before the turn starts; may compact history. */
   beforeTurn?: (agent: Agent, signal: AbortSignal) => Promise<void>;
+  /** Called once per turn when the provider says the context is too long; should shrink history. */
+  onContextWindowExceeded?: (agent: Agent, signal: AbortSignal) => Promise<void>;
 };
 
 type SampleResult = { toolCalls: number; usage: Usage };
@@ -70,6 +80,8 @@ export class Agent {
   readonly deps: AgentDeps;
   hooks: TurnHooks;
   #emit: (event: AgentEvent) => void = () => {};
+  /** History length when the last usage was reported: items after it are estimated. */
+  #lengthAtLastUsage = -1;
 
   constructor(args: {
     sessionId: string;
@@ -91,6 +103,30 @@ export class Agent {
   record(item: ResponseItem): void {
     this.deps.rollout.append("response_item", item);
     this.history.push(item);
+  }
+
+  /** Replaces history after a compaction; persisted as one `compacted` line. */
+  replaceHistory(items: ResponseItem[], reason: string): void {
+    this.deps.rollout.append("compacted", { replacement_history: items, reason });
+    this.history = new History(items);
+    this.#lengthAtLastUsage = -1;
+  }
+
+  /**
+   * Tokens the next request's context holds: the last response's input plus output, plus an
+   * estimate (bytes/4) of what was appended since. Without a usable report, all of it estimated.
+   */
+  contextTokens(): number {
+    const last = this.deps.ledger.last;
+    const json = this.history.json;
+    if (!last || this.#lengthAtLastUsage < 0 || this.#lengthAtLastUsage > json.length) {
+      let bytes = this.instructions.length + this.deps.tools.specsJson().length;
+      for (const text of json) bytes += text.length;
+      return Math.ceil(bytes / 4);
+    }
+    let bytes = 0;
+    for (let i = this.#lengthAtLastUsage; i < json.length; i++) bytes += json[i]!.length;
+    return last.input_tokens + last.output_tokens + Math.ceil(bytes / 4);
   }
 
   /** Emits an event to whoever consumes the current turn (no-op between turns). */
@@ -162,12 +198,18 @@ export class Agent {
   async #sampleWithRetries(signal: AbortSignal, onMessage: (text: string) => void): Promise<SampleResult> {
     let attempt = 0;
     let toolCallsSoFar = 0;
+    let compactedForOverflow = false;
     while (true) {
       const outcome = await this.#sampleOnce(signal, onMessage);
       toolCallsSoFar += outcome.toolCalls;
       if (!outcome.error) return { toolCalls: toolCallsSoFar, usage: outcome.usage };
       const error = outcome.error;
       if (signal.aborted) throw new ModelError("aborted", "turn aborted by user");
+      if (error.kind === "context_window_exceeded" && this.hooks.onContextWindowExceeded && !compactedForOverflow) {
+        compactedForOverflow = true;
+        await this.hooks.onContextWindowExceeded(this, signal);
+        continue;
+      }
       const budget = retryBudget(error, this.settings.retryLimits);
       if (!error.retryable || attempt >= budget) {
         if (error.retryable) throw new ModelError(error.kind, `${error.message} (gave up after ${attempt + 1} attempts)`);
@@ -220,11 +262,21 @@ export class Agent {
               );
             }
             break;
-          case "completed":
+          case "completed": {
             usage = event.usage;
-            this.deps.rollout.append("usage", { model: this.settings.model, usage, cost_usd: null });
-            this.emit({ type: "token_count", last: usage, total: usage });
+            const ledger = this.deps.ledger;
+            const cost = ledger.record(this.settings.model, usage);
+            this.#lengthAtLastUsage = this.history.length;
+            this.deps.rollout.append("usage", { model: this.settings.model, usage, cost_usd: cost });
+            this.emit({
+              type: "token_count",
+              last: usage,
+              total: ledger.total,
+              contextWindow: this.settings.contextWindow,
+              costUsd: ledger.costUsd,
+            });
             break;
+          }
           default:
             break;
         }
@@ -260,6 +312,8 @@ export class Agent {
       policy: this.settings.policy,
       approvalPolicy: this.settings.approvalPolicy,
       approve: this.deps.approve,
+      approvalCache: this.deps.approvalCache,
+      bashParser: this.deps.bashParser,
       runCommand: this.deps.runCommand,
       env: this.deps.env,
       scratchDir: this.deps.scratchDir,

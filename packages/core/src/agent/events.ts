@@ -29,5 +29,12 @@ export type AgentEvent =
   | { type: "retry"; attempt: number; maxAttempts: number; delayMs: number; message: string }
   | { type: "token_count"; last: Usage; total: Usage; contextWindow?: number; costUsd?: number | null }
   | { type: "warning"; message: string }
+  | {
+      type: "compacted";
+      method: "remote" | "local" | "truncation";
+      reason: "auto" | "manual" | "context_window_exceeded";
+      tokensBefore: number;
+      tokensAfter: number;
+    }
   | { type: "turn_completed"; turnId: string; usage: Usage; lastAgentMessage: string | null }
   | { type: "turn_failed"; turnId: string; usage: Usage; error: { message: string; kind: ModelErrorKind | "internal" } };

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { ApprovalCache } from "../sandbox/approval.js";
+import type { BashParser } from "../sandbox/bash-script.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
 
 /** What a tool asks the approval callback. The engine forwards it to whichever face is listening. */
@@ -64,6 +66,10 @@ export type ToolContext = {
   policy: SandboxPolicy;
   approvalPolicy: ApprovalPolicy;
   approve: ApprovalCallback;
+  /** What the user approved "for this session". */
+  approvalCache: ApprovalCache;
+  /** The bash parser for command analysis, loaded on first use; undefined if it cannot load. */
+  bashParser: () => Promise<BashParser | undefined>;
   runCommand: CommandRunner;
   env: NodeJS.ProcessEnv;
   /** Directory where tools may spill long outputs (session scoped). */

@@ -1,0 +1,76 @@
+import path from "node:path";
+import type { ApprovalPolicy, ProviderInfo, SandboxMode, SandboxPolicy } from "@nightshift/core";
+import { resolveProvider } from "./providers.js";
+import type { ConfigToml } from "./schema.js";
+import { ConfigError } from "./load.js";
+
+export const DEFAULT_MODEL = "gpt-5.4";
+
+/** Command-line flags that override config. */
+export type CliOverrides = {
+  model?: string;
+  profile?: string;
+  sandbox?: SandboxMode;
+  approvalPolicy?: ApprovalPolicy;
+  cwd: string;
+  oss?: boolean;
+  localProvider?: string;
+};
+
+/** Configuration after profiles, flags and environment are applied. */
+export type RuntimeConfig = {
+  model: string;
+  provider: ProviderInfo;
+  sandbox: SandboxPolicy;
+  approvalPolicy: ApprovalPolicy;
+  cwd: string;
+  toml: ConfigToml;
+  /** The profile's view of the settings keys merged over the top level. */
+  settings: ConfigToml;
+};
+
+export function resolveRuntimeConfig(toml: ConfigToml, flags: CliOverrides, env: NodeJS.ProcessEnv): RuntimeConfig {
+  const profileName = flags.profile ?? toml.profile;
+  let settings: ConfigToml = toml;
+  if (profileName) {
+    const profile = toml.profiles?.[profileName];
+    if (!profile) {
+      const known = Object.keys(toml.profiles ?? {}).sort();
+      throw new ConfigError(
+        `profile "${profileName}" is not defined in config.toml${known.length ? ` (profiles: ${known.join(", ")})` : " (no [profiles.<name>] tables)"}`,
+      );
+    }
+    settings = { ...toml, ...profile };
+  }
+  const providerId = flags.oss
+    ? (flags.localProvider ?? settings.oss_provider ?? ossProviderMissing())
+    : (settings.model_provider ?? "openai");
+  const provider = resolveProvider(providerId, toml.model_providers, env);
+  const ws = toml.sandbox_workspace_write ?? {};
+  const mode = flags.sandbox ?? settings.sandbox_mode ?? "workspace-write";
+  return {
+    model: flags.model ?? settings.model ?? (flags.oss ? defaultOssModel(providerId) : DEFAULT_MODEL),
+    provider,
+    sandbox: {
+      mode,
+      writableRoots: (ws.writable_roots ?? []).map((root) => path.resolve(flags.cwd, root)),
+      networkAccess: ws.network_access ?? false,
+      excludeTmpdirEnvVar: ws.exclude_tmpdir_env_var,
+      excludeSlashTmp: ws.exclude_slash_tmp,
+    },
+    approvalPolicy: flags.approvalPolicy ?? settings.approval_policy ?? "on-request",
+    cwd: flags.cwd,
+    toml,
+    settings,
+  };
+}
+
+function ossProviderMissing(): never {
+  throw new ConfigError(
+    "No local provider chosen for --oss. Use --local-provider ollama|lmstudio, or set oss_provider = \"ollama\" (or \"lmstudio\") in config.toml.",
+  );
+}
+
+export function defaultOssModel(providerId: string): string {
+  return providerId === "lmstudio" ? "openai/gpt-oss-20b" : "gpt-oss:20b";
+}

@@ -1,0 +1,28 @@
+/** Parsed options of `nightshift exec` (commander's camel-cased names). */
+export type ExecOptions = {
+  prompt?: string;
+  resume?: { id: string } | { last: true };
+  model?: string;
+  profile?: string;
+  config: string[];
+  cd?: string;
+  sandbox?: "read-only" | "workspace-write" | "danger-full-access";
+  askForApproval?: "untrusted" | "on-failure" | "on-request" | "never";
+  fullAuto?: boolean;
+  dangerouslyBypassApprovalsAndSandbox?: boolean;
+  json?: boolean;
+  outputLastMessage?: string;
+  outputSchema?: string;
+  oss?: boolean;
+  localProvider?: "ollama" | "lmstudio";
+  compact?: boolean;
+  skipGitRepoCheck?: boolean;
+};
+
+export type ExecIo = {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+};

@@ -1,0 +1,75 @@
+import { type MessageItem, type ResponseItem, messageText } from "../../model/items.js";
+import { GOAL_PREFIX, PLAN_PREFIX, SUMMARY_PREFIX } from "./prompts.js";
+
+/** Fragments the engine injects as user messages; they are not the user's words. */
+const INJECTED_PREFIXES = ["<environment_context>", "# AGENTS.md instructions", "<user_instructions>", SUMMARY_PREFIX, PLAN_PREFIX, GOAL_PREFIX];
+
+export function isRealUserMessage(item: ResponseItem): item is MessageItem {
+  if (item.type !== "message" || item.role !== "user") return false;
+  const text = messageText(item).trimStart();
+  return !INJECTED_PREFIXES.some((prefix) => text.startsWith(prefix));
+}
+
+/** The user's first real message: the goal of the session. */
+export function originalGoal(items: readonly ResponseItem[]): MessageItem | null {
+  return (items.find(isRealUserMessage) as MessageItem | undefined) ?? findGoalNote(items);
+}
+
+function findGoalNote(items: readonly ResponseItem[]): MessageItem | null {
+  for (const item of items) {
+    if (item.type === "message" && item.role === "user" && messageText(item).startsWith(GOAL_PREFIX)) {
+      return { type: "message", role: "user", content: [{ type: "input_text", text: messageText(item).slice(GOAL_PREFIX.length).trimStart() }] };
+    }
+  }
+  return null;
+}
+
+/** The arguments of the last successful update_plan call, as text, or null. */
+export function livePlan(items: readonly ResponseItem[]): string | null {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i]!;
+    if (item.type === "function_call" && item.name === "update_plan") {
+      try {
+        const args = JSON.parse(item.arguments) as { plan?: { step: string; status: string }[] };
+        if (!Array.isArray(args.plan)) continue;
+        return args.plan.map((step) => `- [${step.status}] ${step.step}`).join("\n");
+      } catch {
+        continue;
+      }
+    }
+    if (item.type === "message" && item.role === "user" && messageText(item).startsWith(PLAN_PREFIX)) {
+      return messageText(item).slice(PLAN_PREFIX.length).trim();
+    }
+  }
+  return null;
+}
+
+export function userNote(text: string): MessageItem {
+  return { type: "message", role: "user", content: [{ type: "input_text", text }] };
+}
+
+export function estimateTokens(items: readonly ResponseItem[]): number {
+  let bytes = 0;
+  for (const item of items) bytes += JSON.stringify(item).length;
+  return Math.ceil(bytes / 4);
+}
+
+/** Recent real user messages, oldest first, newest kept first, within `maxTokens`. */
+export function recentUserMessages(items: readonly ResponseItem[], maxTokens: number): MessageItem[] {
+  const kept: MessageItem[] = [];
+  let budget = maxTokens * 4;
+  for (let i = items.length - 1; i >= 0 && budget > 0; i--) {
+    const item = items[i]!;
+    if (!isRealUserMessage(item)) continue;
+    const text = messageText(item);
+    if (text.length <= budget) {
+      kept.push(item);
+      budget -= text.length;
+    } else {
+      const half = Math.floor(budget / 2);
+      kept.push(userNote(`${text.slice(0, half)}\n…[${text.length - budget} characters cut]…\n${text.slice(text.length - half)}`));
+      budget = 0;
+    }
+  }
+  return kept.reverse();
+}

@@ -1,0 +1,53 @@
+import fs from "node:fs";
+import path from "node:path";
+import { formatTruncatedOutput } from "../truncate.js";
+import type { CommandResult, ToolContext, ToolResult } from "../tool.js";
+import { formatCommandOutput } from "./format.js";
+
+/** Bytes of output kept in memory per command; the rest only goes to the spill file. */
+export const CAPTURE_LIMIT_BYTES = 1024 * 1024;
+
+/** Runs a command for the shell tool and shapes what the model and the faces see of it. */
+export async function runShellCommand(
+  argv: string[],
+  cwd: string,
+  timeoutMs: number,
+  unsandboxed: boolean,
+  ctx: ToolContext,
+): Promise<{ result: CommandResult; toolResult: (hint?: string) => ToolResult }> {
+  const spillFile = path.join(ctx.scratchDir, `${ctx.callId.replace(/[^A-Za-z0-9_-]/g, "_")}.log`);
+  const result = await ctx.runCommand({
+    argv,
+    cwd,
+    timeoutMs,
+    signal: ctx.signal,
+    policy: unsandboxed ? { ...ctx.policy, mode: "danger-full-access" } : ctx.policy,
+    maxOutputBytes: CAPTURE_LIMIT_BYTES,
+    spillFile,
+    onOutput: (chunk) => ctx.progress({ type: "output_delta", text: chunk }),
+  });
+  const spilled = result.totalBytes > ctx.outputBudgetBytes;
+  if (!spilled) fs.rm(spillFile, { force: true }, () => {});
+  const toolResult = (hint?: string): ToolResult => {
+    const body = result.sandboxError ?? formatTruncatedOutput(result.output, ctx.outputBudgetBytes);
+    const notes: string[] = [];
+    if (unsandboxed && ctx.policy.mode !== "danger-full-access") notes.push("Ran outside the sandbox (approved).");
+    if (spilled) {
+      notes.push(`Full output (${result.totalBytes} bytes) saved to ${spillFile}; read parts of it with read_file (offset, limit).`);
+    }
+    if (hint) notes.push(hint);
+    const success = result.exitCode === 0 && !result.timedOut && !result.sandboxError;
+    return {
+      success,
+      output: formatCommandOutput(result, body, notes),
+      display: {
+        command: argv.join(" "),
+        exit_code: result.exitCode,
+        aggregated_output: body,
+        status: success ? "completed" : "failed",
+        duration_ms: result.durationMs,
+      },
+    };
+  };
+  return { result, toolResult };
+}

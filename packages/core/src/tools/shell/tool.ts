@@ -1,0 +1,130 @@
+import path from "node:path";
+import { z } from "zod";
+import { type ExecDecision, decideAfterFailure, decideExec } from "../../sandbox/approval.js";
+import { runApplyPatch } from "../apply-patch/tool.js";
+import { parseApplyPatchInvocation } from "../apply-patch/invocation.js";
+import { type ToolContext, type ToolResult, defineFunctionTool } from "../tool.js";
+import { runShellCommand } from "./run.js";
+
+export const DEFAULT_SHELL_TIMEOUT_MS = 120_000;
+export const MAX_SHELL_TIMEOUT_MS = 30 * 60_000;
+
+const parameters = z.object({
+  command: z
+    .array(z.string())
+    .min(1)
+    .describe('The command as an argument vector, e.g. ["bash", "-lc", "npm test"] or ["rg", "TODO", "src"].'),
+  workdir: z.string().optional().describe("Working directory (absolute, or relative to the session's). Prefer this to cd."),
+  timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_SHELL_TIMEOUT_MS)
+    .optional()
+    .describe(`Kill the command after this many milliseconds (default ${DEFAULT_SHELL_TIMEOUT_MS}).`),
+  sandbox_permissions: z
+    .enum(["use_default", "require_escalated"])
+    .optional()
+    .describe('"require_escalated" asks the user to run this command outside the sandbox; give a justification.'),
+  justification: z
+    .string()
+    .optional()
+    .describe("With require_escalated: one sentence telling the user why the command needs to leave the sandbox."),
+});
+
+const DESCRIPTION = [
+  "Runs a command and returns its exit code and output (stdout and stderr interleaved).",
+  "Commands run in the session's sandbox with a clean, non-interactive environment (no colours, no pager).",
+  "Long outputs are cut in the middle; the full output is then saved to a file you can read with offsets.",
+  "To edit files use apply_patch rather than shell redirections or sed -i.",
+].join(" ");
+
+export const shellTool = defineFunctionTool({
+  name: "shell",
+  description: DESCRIPTION,
+  readOnly: false,
+  parameters,
+  async execute(args, ctx) {
+    const cwd = path.resolve(ctx.cwd, args.workdir ?? ".");
+    const invocation = parseApplyPatchInvocation(args.command);
+    if (invocation) {
+      const patchCwd = invocation.workdir ? path.resolve(cwd, invocation.workdir) : cwd;
+      return runApplyPatch(invocation.patch, { ...ctx, cwd: patchCwd });
+    }
+    const bash = await ctx.bashParser();
+    const decision = decideExec({
+      argv: args.command,
+      policy: ctx.policy,
+      approvalPolicy: ctx.approvalPolicy,
+      escalationRequested: args.sandbox_permissions === "require_escalated",
+      sessionApproved: (key) => ctx.approvalCache.has(key),
+      bash,
+    });
+    const mode = await resolveDecision(decision, args.command, cwd, args.justification, ctx);
+    if (typeof mode !== "string") return mode;
+    const timeoutMs = args.timeout_ms ?? DEFAULT_SHELL_TIMEOUT_MS;
+    const first = await runShellCommand(args.command, cwd, timeoutMs, mode === "run-unsandboxed", ctx);
+    if (mode === "run-unsandboxed" || first.result.exitCode === 0 || first.result.aborted) return first.toolResult();
+
+    const retry = decideAfterFailure({
+      argv: args.command,
+      result: first.result,
+      policy: ctx.policy,
+      approvalPolicy: ctx.approvalPolicy,
+      sessionApproved: (key) => ctx.approvalCache.has(key),
+    });
+    if (retry.action === "return") return first.toolResult(retry.hint);
+    if (retry.action === "ask") {
+      const answer = await ctx.approve({
+        callId: ctx.callId,
+        kind: "exec",
+        summary: args.command.join(" "),
+        reason: retry.reason,
+        command: args.command,
+        cwd,
+      });
+      if (answer === "approved_for_session") ctx.approvalCache.approveCommand(args.command);
+      if (answer !== "approved" && answer !== "approved_for_session") return first.toolResult("The user declined to run it again without the sandbox.");
+    }
+    return (await runShellCommand(args.command, cwd, timeoutMs, true, ctx)).toolResult();
+  },
+});
+
+/** Turns an approval decision into how to run, or a result to return right away. */
+async function resolveDecision(
+  decision: ExecDecision,
+  argv: string[],
+  cwd: string,
+  justification: string | undefined,
+  ctx: ToolContext,
+): Promise<"run-sandboxed" | "run-unsandboxed" | ToolResult> {
+  const declined = (output: string): ToolResult => ({
+    success: false,
+    output,
+    display: { command: argv.join(" "), exit_code: null, aggregated_output: "", status: "declined" },
+  });
+  switch (decision.action) {
+    case "run-sandboxed":
+    case "run-unsandboxed":
+      return decision.action;
+    case "forbid":
+      return declined(`command refused: ${decision.reason}`);
+    case "ask": {
+      if (ctx.approvalPolicy === "never") {
+        return declined(`command refused: it needs approval (${decision.reason}) and the approval policy is never`);
+      }
+      const answer = await ctx.approve({
+        callId: ctx.callId,
+        kind: "exec",
+        summary: argv.join(" "),
+        reason: justification ?? decision.reason,
+        command: argv,
+        cwd,
+      });
+      if (answer === "approved_for_session") ctx.approvalCache.approveCommand(argv);
+      if (answer === "approved" || answer === "approved_for_session") return decision.onApprove;
+      if (answer === "abort") throw new Error("aborted by user at the approval prompt");
+      return declined("exec command rejected by user");
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// Bundles the CLI (and the fake model server's CLI) with esbuild. Heavy modules are split into
+// chunks that load only when a command needs them.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { version } = JSON.parse(readFileSync(path.join(root, "packages/cli/package.json"), "utf8"));
+
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node22",
+  sourcemap: "linked",
+  logLevel: "warning",
+  // Native addons and packages that locate files next to themselves stay external.
+  external: ["node-pty", "@vscode/ripgrep", "web-tree-sitter", "tree-sitter-bash"],
+  banner: {
+    js: 'import { createRequire as __nsCreateRequire } from "node:module"; const require = __nsCreateRequire(import.meta.url);',
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: { nightshift: path.join(root, "packages/cli/src/main.ts") },
+  outdir: path.join(root, "packages/cli/dist"),
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  define: { NIGHTSHIFT_VERSION: JSON.stringify(version) },
+});
+
+const testkitBuild = path.join(root, "packages/testkit/build.mjs");
+try {
+  readFileSync(testkitBuild);
+  await import(testkitBuild);
+} catch (err) {
+  if (err.code !== "ENOENT") throw err;
+}
