@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { VERSION } from "./version.js";
+import { registerMcpCommands } from "./commands/register-mcp.js";
 import type { ExecOptions } from "./exec/exec-options.js";
 
 const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"];
@@ -80,6 +81,10 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
         stderr: process.stderr,
       });
     });
+
+  registerMcpCommands(program, (code) => {
+    exitCode = code;
+  });
 
   program.action(() => {
     process.stderr.write("The interactive interface is not available yet. Use: nightshift exec \"<task>\"\n\n");

@@ -11,6 +11,8 @@ import {
   type OpenedSession,
   ToolRegistry,
   type Tool,
+  type TurnHooks,
+  composeHooks,
   UsageLedger,
   assertSandboxUsable,
   autoCompactHooks,
@@ -19,7 +21,6 @@ import {
   builtinTools,
   contextHooks,
   createCommandRunner,
-  createResponsesClient,
   discoverAgentsMd,
   findRollout,
   loadBashParser,
@@ -32,6 +33,7 @@ import {
   usageSummaryLine,
 } from "@nightshift/core";
 import type { RuntimeConfig } from "./config/resolve.js";
+import { createModelClient } from "./model-client.js";
 import { VERSION } from "./version.js";
 
 /** A problem found while setting up a session, shown to the user as is. */
@@ -56,6 +58,8 @@ export type CreateSessionArgs = {
   outputSchema?: Record<string, unknown>;
   /** Tools added after the built-ins (e.g. MCP tools), already in their stable order. */
   extraTools?: Tool[];
+  /** More turn hooks (e.g. MCP servers whose tools arrive late), run after the built-in ones. */
+  extraHooks?: TurnHooks[];
   /** Wire client override (tests, other wire formats). */
   client?: ModelClient;
 };
@@ -101,13 +105,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
     );
   }
   const tools = new ToolRegistry([...builtinTools({ applyPatch: info.applyPatch }), ...(args.extraTools ?? [])]);
-  const client =
-    args.client ??
-    createResponsesClient(runtime.provider, {
-      fetch: globalThis.fetch,
-      now: () => Date.now(),
-      userAgentHeaders: { originator: "nightshift", version: VERSION },
-    });
+  const client = args.client ?? createModelClient(runtime.provider);
 
   const agentsMd = discoverAgentsMd({
     home: args.home,
@@ -182,7 +180,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
     },
     hooks: (loaded) => {
       const context = contextHooks({ sources, lastTurnContext: loaded?.lastTurnContext ?? null });
-      return { ...context, ...compaction };
+      return composeHooks(context, compaction, ...(args.extraHooks ?? []));
     },
   });
   if (opened.loaded) {

@@ -36,3 +36,6 @@ export { shellTool } from "./tools/shell/tool.js";
 export { readFileTool } from "./tools/read-file/tool.js";
 export { listDirTool } from "./tools/list-dir/tool.js";
 export { grepTool } from "./tools/grep/tool.js";
+export { composeHooks } from "./agent/compose-hooks.js";
+export * from "./mcp/index.js";
+export * from "./model/chat/index.js";

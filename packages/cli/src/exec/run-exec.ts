@@ -4,6 +4,7 @@ import type { AgentEvent, ApprovalCallback } from "@nightshift/core";
 import { ConfigError, loadConfigToml, nightshiftHome } from "../config/load.js";
 import { resolveRuntimeConfig } from "../config/resolve.js";
 import { SetupError, createAgentSession, findSessionFile } from "../session-factory.js";
+import { attachMcp } from "../mcp/attach.js";
 import type { ExecIo, ExecOptions } from "./exec-options.js";
 import { HumanPrinter } from "./human-printer.js";
 import { JsonEventPrinter } from "./json-printer.js";
@@ -45,7 +46,25 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     const resumePath = options.resume ? findSessionFile(home, options.resume) : undefined;
     const prompt = await resolvePrompt(options.prompt, io.stdin);
 
-    const session = await createAgentSession({ runtime, home, env: io.env, resumePath, approve: denyAll, outputSchema });
+    if (options.oss) {
+      const { ensureOssReady } = await import("../oss/ready.js");
+      await ensureOssReady(runtime, (line) => io.stderr.write(`${line}\n`));
+    }
+    const mcp = await attachMcp(runtime, io.env);
+    const session = await createAgentSession({
+      runtime,
+      home,
+      env: io.env,
+      resumePath,
+      approve: denyAll,
+      outputSchema,
+      extraTools: mcp.initialTools,
+      extraHooks: [mcp.hooks],
+    }).catch(async (err: unknown) => {
+      await mcp.close();
+      throw err;
+    });
+    session.warnings.push(...mcp.warnings);
     const controller = new AbortController();
     const onSigint = () => controller.abort(new Error("interrupted"));
     process.once("SIGINT", onSigint);
@@ -80,6 +99,7 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     } finally {
       process.off("SIGINT", onSigint);
       await session.close();
+      await mcp.close();
     }
     if (!options.json && session.summary) io.stderr.write(`${session.summary()}\n`);
     if (options.outputLastMessage) fs.writeFileSync(path.resolve(io.cwd, options.outputLastMessage), lastMessage ?? "");

@@ -129,6 +129,14 @@ export class Agent {
     return last.input_tokens + last.output_tokens + Math.ceil(bytes / 4);
   }
 
+  /**
+   * Swaps the tool list. Only at a turn boundary: the list is part of the cached prefix, so each
+   * change costs one cache miss, and a request in flight must keep the tools it was sent with.
+   */
+  setTools(tools: ToolRegistry): void {
+    this.deps.tools = tools;
+  }
+
   /** Emits an event to whoever consumes the current turn (no-op between turns). */
   emit(event: AgentEvent): void {
     this.#emit(event);

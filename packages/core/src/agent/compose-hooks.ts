@@ -1,0 +1,19 @@
+import type { Agent, TurnHooks } from "./agent.js";
+
+/** Runs several sets of turn hooks in order (context, compaction, MCP, ...). */
+export function composeHooks(...sets: TurnHooks[]): TurnHooks {
+  return {
+    async beforeTurn(agent: Agent, signal: AbortSignal) {
+      for (const hooks of sets) await hooks.beforeTurn?.(agent, signal);
+    },
+    beforeUserMessage(agent: Agent) {
+      return sets.flatMap((hooks) => hooks.beforeUserMessage?.(agent) ?? []);
+    },
+    async afterResponse(agent, usage, needsFollowUp, signal) {
+      for (const hooks of sets) await hooks.afterResponse?.(agent, usage, needsFollowUp, signal);
+    },
+    async onContextWindowExceeded(agent, signal) {
+      for (const hooks of sets) await hooks.onContextWindowExceeded?.(agent, signal);
+    },
+  };
+}
