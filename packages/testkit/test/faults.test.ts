@@ -85,6 +85,15 @@ describe("stream faults", () => {
     expect(() => JSON.parse(blocks[3]!.split("data: ")[1] ?? "")).toThrow();
   });
 
+  it("cut past the last event: everything arrives, but the connection still drops", async () => {
+    server = await startFakeModelServer({
+      scenario: scenario(fault({ type: "cut", afterEvents: 1000 }, reply(text("hi")))),
+    });
+    const { text: received, error } = await drain(await post(server, "/v1/responses", body));
+    expect(error).toBeInstanceOf(Error);
+    expect(sseJson(received).at(-1)!.type).toBe("response.completed");
+  });
+
   it("stall: sends n events then nothing until the client gives up", async () => {
     server = await startFakeModelServer({
       scenario: scenario(fault({ type: "stall", afterEvents: 2 }, reply(text("x")))),
