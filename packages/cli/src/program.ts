@@ -35,13 +35,16 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
   const program = new Command("nightshift")
     .description("An autonomous coding agent for long jobs.")
     .version(`nightshift ${VERSION}`, "-V, --version")
-    .showHelpAfterError("(run nightshift --help for usage)");
+    .showHelpAfterError("(run nightshift --help for usage)")
+    // Options after a subcommand belong to that subcommand (`exec resume -s ...`).
+    .enablePositionalOptions();
 
   const exec = addExecOptions(
     program
       .command("exec")
       .description("run the agent non-interactively on a prompt (argument, or stdin when absent or \"-\")")
-      .argument("[prompt]", "the task"),
+      .argument("[prompt]", "the task")
+      .enablePositionalOptions(),
   ).action(async (prompt: string | undefined, options: ExecOptions) => {
     const { runExecCommand } = await import("./exec/run-exec.js");
     exitCode = await runExecCommand({ ...options, prompt }, processIo());

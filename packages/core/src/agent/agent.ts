@@ -205,12 +205,12 @@ export class Agent {
   /** One sampling request, retried on retryable failures without re-running finished tools. */
   async #sampleWithRetries(signal: AbortSignal, onMessage: (text: string) => void): Promise<SampleResult> {
     let attempt = 0;
-    let toolCallsSoFar = 0;
     let compactedForOverflow = false;
     while (true) {
+      // Calls of a failed attempt ran and their outputs are in history: the retry's response
+      // sees them, so only the final attempt's calls decide whether the turn goes on.
       const outcome = await this.#sampleOnce(signal, onMessage);
-      toolCallsSoFar += outcome.toolCalls;
-      if (!outcome.error) return { toolCalls: toolCallsSoFar, usage: outcome.usage };
+      if (!outcome.error) return { toolCalls: outcome.toolCalls, usage: outcome.usage };
       const error = outcome.error;
       if (signal.aborted) throw new ModelError("aborted", "turn aborted by user");
       if (error.kind === "context_window_exceeded" && this.hooks.onContextWindowExceeded && !compactedForOverflow) {
