@@ -1,0 +1,92 @@
+/**
+ * Keeps the first and the last bytes of a stream of unknown length in fixed memory.
+ *
+ * Half of `capacity` holds the head (filled once), the other half is a ring that always holds the
+ * most recent bytes. Everything in between is only counted, so a command printing gigabytes costs
+ * `capacity` bytes of memory and nothing more.
+ */
+export class HeadTailBuffer {
+  private readonly head: Buffer;
+  private headLength = 0;
+  private readonly tail: Buffer;
+  /** Next write position in the ring. */
+  private tailStart = 0;
+  private tailLength = 0;
+  private total = 0;
+
+  constructor(capacity: number) {
+    const size = Math.max(2, Math.floor(capacity));
+    const headSize = Math.floor(size / 2);
+    this.head = Buffer.alloc(headSize);
+    this.tail = Buffer.alloc(size - headSize);
+  }
+
+  get totalBytes(): number {
+    return this.total;
+  }
+
+  /** Bytes seen but not kept. */
+  get droppedBytes(): number {
+    return this.total - this.headLength - this.tailLength;
+  }
+
+  write(chunk: Uint8Array): void {
+    this.total += chunk.length;
+    let rest = chunk;
+    if (this.headLength < this.head.length) {
+      const take = Math.min(rest.length, this.head.length - this.headLength);
+      this.head.set(rest.subarray(0, take), this.headLength);
+      this.headLength += take;
+      rest = rest.subarray(take);
+    }
+    if (rest.length > 0) this.writeTail(rest);
+  }
+
+  private writeTail(chunk: Uint8Array): void {
+    const ring = this.tail;
+    const data = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
+    const firstPart = Math.min(data.length, ring.length - this.tailStart);
+    ring.set(data.subarray(0, firstPart), this.tailStart);
+    ring.set(data.subarray(firstPart), 0);
+    this.tailStart = (this.tailStart + data.length) % ring.length;
+    this.tailLength = Math.min(ring.length, this.tailLength + data.length);
+  }
+
+  private tailBytes(): Buffer {
+    if (this.tailLength < this.tail.length) return this.tail.subarray(0, this.tailLength);
+    return Buffer.concat([this.tail.subarray(this.tailStart), this.tail.subarray(0, this.tailStart)]);
+  }
+
+  /** The kept text; when bytes were dropped, a marker says how many. Cuts fall on UTF-8 boundaries. */
+  toString(): string {
+    const head = this.head.subarray(0, this.headLength);
+    const tail = this.tailBytes();
+    const dropped = this.droppedBytes;
+    if (dropped === 0) return Buffer.concat([head, tail]).toString("utf8");
+    const headKept = head.subarray(0, completeUtf8Prefix(head));
+    const tailKept = tail.subarray(utf8StartOffset(tail));
+    const omitted = this.total - headKept.length - tailKept.length;
+    return `${headKept.toString("utf8")}\n[... ${omitted} bytes of output omitted ...]\n${tailKept.toString("utf8")}`;
+  }
+}
+
+/** Length of the longest prefix of `bytes` that does not end inside a multi-byte character. */
+function completeUtf8Prefix(bytes: Buffer): number {
+  let i = bytes.length;
+  // Walk back over at most 3 continuation bytes to the lead byte of the last character.
+  let back = 0;
+  while (back < 3 && i - back - 1 >= 0 && (bytes[i - back - 1]! & 0xc0) === 0x80) back++;
+  const leadIndex = i - back - 1;
+  if (leadIndex < 0) return 0;
+  const lead = bytes[leadIndex]!;
+  const needed = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  if (back + 1 < needed) i = leadIndex;
+  return i;
+}
+
+/** Offset of the first byte that starts a character (skips continuation bytes cut off at the front). */
+function utf8StartOffset(bytes: Buffer): number {
+  let i = 0;
+  while (i < 3 && i < bytes.length && (bytes[i]! & 0xc0) === 0x80) i++;
+  return i;
+}

@@ -1,0 +1,17 @@
+export {
+  buildCommandEnv,
+  type CommandEnvOptions,
+  DEFAULT_PATH,
+  FORCED_ENV,
+  INHERITED_ENV_VARS,
+} from "./env.js";
+export { HeadTailBuffer } from "./head-tail-buffer.js";
+export { loadPty, type PtyModule } from "./pty.js";
+export {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  type ProcessRequest,
+  runProcess,
+} from "./run-process.js";
+export { DEFAULT_SPILL_MAX_BYTES, SpillFile } from "./spill-file.js";

@@ -1,0 +1,253 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import type { Readable, Writable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+import type { CommandResult } from "../tools/tool.js";
+import { HeadTailBuffer } from "./head-tail-buffer.js";
+import { loadPty } from "./pty.js";
+import { SpillFile } from "./spill-file.js";
+
+/** Output kept in memory per command (head + tail), as Codex's exec does. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+/** Time between SIGTERM and SIGKILL when a command is stopped. */
+export const DEFAULT_KILL_GRACE_MS = 2_000;
+/** How long we keep reading after the command exited, for output still in the pipes. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 2_000;
+
+/** A command ready to start: `argv` is final (already wrapped by the sandbox, if any). */
+export type ProcessRequest = {
+  argv: string[];
+  cwd: string;
+  /** The complete environment of the child (nothing is inherited). */
+  env: Record<string, string | undefined>;
+  /** Stop the command after this long; 0 or less means no limit. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  maxOutputBytes?: number;
+  onOutput?: (chunk: string) => void;
+  spillFile?: string;
+  spillMaxBytes?: number;
+  /** Run on a pseudo-terminal (node-pty); falls back to pipes when it cannot be loaded. */
+  tty?: boolean;
+  /** Bytes handed to the child on fds 3, 4, ... (each a pipe closed after writing). Pipes only. */
+  extraInputs?: Uint8Array[];
+  killGraceMs?: number;
+  drainTimeoutMs?: number;
+};
+
+type ExitInfo = { code: number | null; signal: string | null; spawnError?: NodeJS.ErrnoException };
+
+/** A started child, whichever way it was started. */
+type Launched = {
+  pid: number | undefined;
+  exited: Promise<ExitInfo>;
+  /** Resolves when every output stream reached end of file. */
+  drained: Promise<void>;
+  /** Stop reading output (a grandchild may keep the pipes open forever). */
+  detach(): void;
+};
+
+type Sink = (chunk: Buffer, stream: "stdout" | "stderr") => void;
+
+/**
+ * Runs one command in its own process group and captures its output, bounded in memory.
+ * Never throws for the command's sake: failures to start come back as exit code 127/126.
+ */
+export async function runProcess(req: ProcessRequest): Promise<CommandResult> {
+  const started = performance.now();
+  const capture = new HeadTailBuffer(req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  const finish = (exit: ExitInfo, flags: { timedOut: boolean; aborted: boolean }): CommandResult => ({
+    exitCode: exit.code,
+    signal: exit.signal,
+    output: capture.toString(),
+    timedOut: flags.timedOut,
+    aborted: flags.aborted,
+    durationMs: Math.round(performance.now() - started),
+    totalBytes: capture.totalBytes,
+  });
+
+  if (req.signal?.aborted) return finish({ code: null, signal: null }, { timedOut: false, aborted: true });
+  if (req.argv.length === 0) {
+    capture.write(Buffer.from("cannot run an empty command\n"));
+    return finish({ code: 127, signal: null }, { timedOut: false, aborted: false });
+  }
+
+  let spill: SpillFile | null = null;
+  try {
+    spill = req.spillFile ? new SpillFile(req.spillFile, req.spillMaxBytes) : null;
+  } catch (err) {
+    capture.write(Buffer.from(`[could not open spill file: ${(err as Error).message}]\n`));
+  }
+  const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
+  const sink: Sink = (chunk, stream) => {
+    capture.write(chunk);
+    spill?.write(chunk);
+    if (req.onOutput) {
+      const text = decoders[stream].write(chunk);
+      if (text) req.onOutput(text);
+    }
+  };
+  const note = (text: string) => sink(Buffer.from(text), "stderr");
+
+  try {
+    const launched = await launch(req, sink, note);
+    const outcome = await supervise(launched, req);
+    const spawnError = outcome.exit.spawnError;
+    if (!spawnError) return finish(outcome.exit, outcome);
+    note(describeSpawnError(req.argv[0]!, req.cwd, spawnError));
+    const code = spawnError.code === "ENOENT" ? 127 : spawnError.code === "EACCES" ? 126 : null;
+    return finish({ code, signal: null }, outcome);
+  } finally {
+    spill?.close();
+  }
+}
+
+async function launch(req: ProcessRequest, sink: Sink, note: (text: string) => void): Promise<Launched> {
+  if (req.tty) {
+    const pty = await launchPty(req, sink);
+    if (!("error" in pty)) return pty;
+    note(`[no terminal available (${pty.error}); ran with pipes instead]\n`);
+  }
+  return launchPiped(req, sink);
+}
+
+function launchPiped(req: ProcessRequest, sink: Sink): Launched {
+  const extra = req.extraInputs ?? [];
+  const child = spawn(req.argv[0]!, req.argv.slice(1), {
+    cwd: req.cwd,
+    env: req.env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe", ...extra.map(() => "pipe" as const)],
+  });
+  extra.forEach((data, i) => {
+    const stream = child.stdio[3 + i] as Writable | null;
+    stream?.on("error", () => {});
+    stream?.end(data);
+  });
+  const streams: Array<[Readable, "stdout" | "stderr"]> = [
+    [child.stdout!, "stdout"],
+    [child.stderr!, "stderr"],
+  ];
+  const drained = Promise.all(
+    streams.map(
+      ([stream, name]) =>
+        new Promise<void>((resolve) => {
+          stream.on("data", (chunk: Buffer) => sink(chunk, name));
+          stream.on("close", resolve);
+          stream.on("error", () => resolve());
+        }),
+    ),
+  ).then(() => {});
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", (err) => resolve({ code: null, signal: null, spawnError: err }));
+  });
+  return {
+    pid: child.pid,
+    exited,
+    drained,
+    detach: () => {
+      for (const [stream] of streams) stream.destroy();
+    },
+  };
+}
+
+async function launchPty(req: ProcessRequest, sink: Sink): Promise<Launched | { error: string }> {
+  const pty = await loadPty();
+  if ("error" in pty) return pty;
+  const env = Object.fromEntries(
+    Object.entries(req.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  let term: ReturnType<typeof pty.spawn>;
+  try {
+    term = pty.spawn(req.argv[0]!, req.argv.slice(1), {
+      name: env.TERM ?? "dumb",
+      cols: 120,
+      rows: 40,
+      cwd: req.cwd,
+      env,
+    });
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+  const dataListener = term.onData((text) => sink(Buffer.from(text, "utf8"), "stdout"));
+  // node-pty delivers all output before it reports the exit.
+  const exited = new Promise<ExitInfo>((resolve) => {
+    term.onExit(({ exitCode, signal }) =>
+      resolve(signal ? { code: null, signal: signalName(signal) } : { code: exitCode, signal: null }),
+    );
+  });
+  return { pid: term.pid, exited, drained: exited.then(() => {}), detach: () => dataListener.dispose() };
+}
+
+/** Waits for the child, enforcing the timeout and the abort signal on its whole process group. */
+async function supervise(
+  launched: Launched,
+  req: ProcessRequest,
+): Promise<{ exit: ExitInfo; timedOut: boolean; aborted: boolean }> {
+  const graceMs = req.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  let timedOut = false;
+  let aborted = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (killTimer) return;
+    signalGroup(launched.pid, "SIGTERM");
+    killTimer = setTimeout(() => signalGroup(launched.pid, "SIGKILL"), graceMs);
+  };
+  const timeoutMs = req.timeoutMs ?? 0;
+  const timeout =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, timeoutMs)
+      : undefined;
+  const onAbort = () => {
+    aborted = true;
+    stop();
+  };
+  req.signal?.addEventListener("abort", onAbort, { once: true });
+
+  try {
+    const exit = await launched.exited;
+    clearTimeout(timeout);
+    req.signal?.removeEventListener("abort", onAbort);
+    let drainTimer: NodeJS.Timeout | undefined;
+    const drainedInTime = await Promise.race([
+      launched.drained.then(() => true),
+      new Promise<boolean>((resolve) => {
+        drainTimer = setTimeout(() => resolve(false), req.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(drainTimer);
+    if (!drainedInTime) launched.detach();
+    return { exit, timedOut, aborted };
+  } finally {
+    clearTimeout(timeout);
+    clearTimeout(killTimer);
+    // Whatever survived a stop (a grandchild ignoring SIGTERM) goes now.
+    if (killTimer) signalGroup(launched.pid, "SIGKILL");
+  }
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function signalName(signal: number): string {
+  const entry = Object.entries(os.constants.signals).find(([, value]) => value === signal);
+  return entry ? entry[0] : `SIG${signal}`;
+}
+
+function describeSpawnError(program: string, cwd: string, err: NodeJS.ErrnoException): string {
+  if (err.code === "ENOENT" && !fs.existsSync(cwd)) return `working directory does not exist: ${cwd}\n`;
+  if (err.code === "ENOENT") return `${program}: command not found\n`;
+  if (err.code === "EACCES") return `${program}: permission denied\n`;
+  return `failed to start ${program}: ${err.message}\n`;
+}

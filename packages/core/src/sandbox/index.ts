@@ -1,0 +1,37 @@
+export {
+  ApprovalCache,
+  decideAfterFailure,
+  decideExec,
+  ESCALATION_HINT,
+  type ExecDecision,
+  type ExecDecisionInput,
+  execApprovalKey,
+  NEVER_HINT,
+  type RetryDecision,
+  type RetryInput,
+} from "./approval.js";
+export {
+  type BashParser,
+  findBashCommands,
+  loadBashParser,
+  MAX_ANALYSED_SCRIPT_LENGTH,
+  splitBashScript,
+} from "./bash-script.js";
+export { type BwrapOptions, buildBwrapArgs, wrapWithBwrap } from "./bwrap.js";
+export { isDangerousCommand, isKnownSafeCommand, shellWrapperScript } from "./command-safety.js";
+export { isLikelySandboxDenial, SANDBOX_DENIAL_KEYWORDS } from "./denial.js";
+export {
+  APPROVAL_POLICIES,
+  type ApprovalPolicy,
+  isPathWritable,
+  PROTECTED_SUBDIRS,
+  SANDBOX_MODES,
+  type SandboxMode,
+  type SandboxPolicy,
+  writableRoots,
+} from "./policy.js";
+export { findBwrap, type ProbeOptions, probeSandbox, SANDBOX_EXEC_PATH, type SandboxProbe } from "./probe.js";
+export { type ResolvedRoot, resolveWritableRoots } from "./protected-paths.js";
+export { assertSandboxUsable, type CommandRunnerDeps, createCommandRunner } from "./runner.js";
+export { buildSeatbeltProfile, type SeatbeltProfile, wrapWithSeatbelt } from "./seatbelt.js";
+export { buildNetworkSeccompFilter } from "./seccomp.js";
