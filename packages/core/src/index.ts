@@ -3,6 +3,8 @@ export * from "./model/client.js";
 export * from "./model/errors.js";
 export * from "./model/provider.js";
 export { createResponsesClient, parseUsage, type HttpDeps } from "./model/responses-client.js";
+export { createNodeTransport, fetchTransport, type HttpTransport, type HttpResponse } from "./model/http-transport.js";
+export { readSse } from "./model/sse.js";
 export { backoffDelayMs, retryDelayMs } from "./model/retry.js";
 export * from "./sandbox/policy.js";
 export * from "./tools/tool.js";

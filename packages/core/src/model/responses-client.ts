@@ -5,9 +5,10 @@ import { normalizeOutputItem } from "./normalize.js";
 import { type ProviderInfo, providerUrl } from "./provider.js";
 import { buildCompactBody, buildResponsesBody } from "./responses-body.js";
 import { readSse } from "./sse.js";
+import type { HttpResponse, HttpTransport } from "./http-transport.js";
 
 export type HttpDeps = {
-  fetch: typeof fetch;
+  transport: HttpTransport;
   now: () => number;
   /** Headers every request carries (originator, version). */
   userAgentHeaders: Record<string, string>;
@@ -28,16 +29,16 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
   });
 
   async function post(path: string, body: string, headers: Record<string, string>, signal: AbortSignal) {
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await deps.fetch(providerUrl(provider, path), { method: "POST", headers, body, signal });
+      response = await deps.transport(providerUrl(provider, path), { method: "POST", headers, body, signal });
     } catch (err) {
       if (signal.aborted) throw new ModelError("aborted", "request aborted");
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const detail = cause?.code ?? cause?.message ?? (err as Error).message;
       throw new ModelError("transport", `could not reach ${provider.baseUrl} (${detail})`, { cause: err });
     }
-    if (!response.ok) {
+    if (response.status < 200 || response.status >= 300) {
       const text = await response.text().catch(() => "");
       throw classifyHttpError(response.status, text, response.headers, deps.now());
     }
@@ -47,18 +48,48 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
   return {
     async *stream(request, signal) {
       const body = buildResponsesBody(request, { store: provider.isAzure });
-      const response = await post("/responses", body, headersFor(request, "text/event-stream"), signal);
-      if (!response.body) throw new ModelError("stream_closed", "response had no body");
-      yield* parseResponsesStream(readSse(response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }));
+      // Abandoning a stream (idle timeout, malformed event, consumer gone) must close its socket.
+      const connection = linkedAbort(signal);
+      let finished = false;
+      try {
+        const response = await post("/responses", body, headersFor(request, "text/event-stream"), connection.signal);
+        yield* parseResponsesStream(readSse(response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }));
+        finished = true;
+      } finally {
+        connection.release(finished);
+      }
     },
 
     async compact(request, signal) {
       const response = await post("/responses/compact", buildCompactBody(request), headersFor(request, "application/json"), signal);
-      const json = (await response.json()) as { output?: Raw[]; usage?: Raw };
+      let json: { output?: Raw[]; usage?: Raw };
+      try {
+        json = JSON.parse(await response.text()) as { output?: Raw[]; usage?: Raw };
+      } catch (err) {
+        throw new ModelError("malformed_event", `the compaction endpoint returned invalid JSON: ${(err as Error).message}`);
+      }
       const output = (json.output ?? [])
         .map((raw) => (raw.type === "message" ? normalizeInputMessage(raw) : normalizeOutputItem(raw)))
         .filter((item): item is ResponseItem => item !== null);
       return { output, usage: json.usage ? parseUsage(json.usage) : undefined };
+    },
+  };
+}
+
+/**
+ * An abort signal that follows `outer` and can also be fired on its own. `release(true)` just
+ * detaches from `outer`; `release(false)` aborts, closing the connection of an abandoned stream.
+ */
+export function linkedAbort(outer: AbortSignal): { signal: AbortSignal; release(finished: boolean): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(outer.reason);
+  if (outer.aborted) controller.abort(outer.reason);
+  else outer.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release(finished) {
+      outer.removeEventListener("abort", onAbort);
+      if (!finished) controller.abort(new Error("stream abandoned"));
     },
   };
 }

@@ -6,12 +6,12 @@ import { ModelError } from "./errors.js";
  * for `idleTimeoutMs`, and with `aborted` when the signal fires.
  */
 export async function* readSse(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   options: { idleTimeoutMs: number; signal?: AbortSignal },
 ): AsyncGenerator<EventSourceMessage> {
   const queue: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => queue.push(event) });
-  const reader = body.getReader();
+  const reader = body[Symbol.asyncIterator]();
   const decoder = new TextDecoder();
   try {
     while (true) {
@@ -23,14 +23,14 @@ export async function* readSse(
     parser.feed(decoder.decode());
     while (queue.length > 0) yield queue.shift()!;
   } finally {
-    reader.cancel().catch(() => {});
+    reader.return?.().catch(() => {});
   }
 }
 
-type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+type ReadResult = IteratorResult<Uint8Array>;
 
 function readWithTimeout(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: AsyncIterator<Uint8Array>,
   idleTimeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<ReadResult> {
@@ -52,7 +52,7 @@ function readWithTimeout(
       signal?.removeEventListener("abort", onAbort);
     };
     signal?.addEventListener("abort", onAbort, { once: true });
-    reader.read().then(
+    reader.next().then(
       (result) => {
         cleanup();
         resolve(result);

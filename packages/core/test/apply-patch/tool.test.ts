@@ -1,3 +1,4 @@
+import { ApprovalCache } from "../../src/sandbox/approval.js";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -48,6 +49,8 @@ function context(options: {
       requests.push(request);
       return options.decision ?? "denied";
     },
+    approvalCache: new ApprovalCache(),
+    bashParser: async () => undefined,
     runCommand: async () => {
       throw new Error("apply_patch never runs commands");
     },
