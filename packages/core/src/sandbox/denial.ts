@@ -16,10 +16,11 @@ export const SANDBOX_DENIAL_KEYWORDS = [
 ] as const;
 
 /**
- * Exit codes that mean something else: 2 is the usual "bad usage" code, 126 "found but not
- * executable", 127 "command not found". Codex rejects these up front too.
+ * Exit codes that mean something else: 126 "found but not executable", 127 "command not found".
+ * Codex also rejects 2 ("bad usage") up front, but `sh` (dash) exits 2 when a redirection fails,
+ * as in `echo x > /outside/file` under the sandbox, so 2 still goes through the keyword check.
  */
-const NOT_A_DENIAL_EXIT_CODES = new Set([2, 126, 127]);
+const NOT_A_DENIAL_EXIT_CODES = new Set([126, 127]);
 
 /**
  * Whether a failed sandboxed command was most likely stopped by the sandbox, so that retrying it

@@ -44,7 +44,9 @@ export async function probeSandbox(options: ProbeOptions = {}): Promise<SandboxP
 
   const env = options.env ?? process.env;
   const bwrapPath = options.bwrapPath ?? findBwrap(env.PATH ?? DEFAULT_PATH, options.cwd ?? process.cwd());
-  if (!bwrapPath) return { available: false, reason: `bubblewrap (bwrap) not found; ${INSTALL_HINT}` };
+  if (!bwrapPath || !isExecutableFile(bwrapPath)) {
+    return { available: false, reason: `bubblewrap (bwrap) not found; ${INSTALL_HINT}` };
+  }
 
   const filter = buildNetworkSeccompFilter();
   if (filter) {
@@ -101,11 +103,14 @@ export function findBwrap(searchPath: string, cwd: string): string | null {
     })
     .map((dir) => path.join(dir, "bwrap"));
   candidates.push("/usr/bin/bwrap");
-  for (const candidate of candidates) {
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {}
+  return candidates.find(isExecutableFile) ?? null;
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
   }
-  return null;
 }

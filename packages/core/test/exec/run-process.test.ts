@@ -152,7 +152,7 @@ describe("runProcess", () => {
   });
 
   it("reports commands that cannot start", async () => {
-    const missing = await run(["definitely-not-a-command-xyz"]);
+    const missing = await run(["definitely-not-a-command-xyz"], { env: { PATH: "/usr/bin:/bin" } });
     expect(missing.exitCode).toBe(127);
     expect(missing.output).toContain("definitely-not-a-command-xyz: command not found");
     const badCwd = await run(["true"], { cwd: path.join(tmp, "nope") });
