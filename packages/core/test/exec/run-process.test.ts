@@ -4,11 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCommandEnv } from "../../src/exec/env.js";
+import { loadPty } from "../../src/exec/pty.js";
 import { type ProcessRequest, runProcess } from "../../src/exec/run-process.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ns-exec-"));
 const env = buildCommandEnv(process.env, { mode: "danger-full-access", networkAccess: true });
 const leftovers: number[] = [];
+// node-pty is an optional native dependency; where it did not build, the pipe fallback is tested.
+const ptyLoaded = !("error" in (await loadPty()));
 
 afterAll(() => {
   for (const pid of leftovers) {
@@ -172,13 +175,19 @@ describe("runProcess", () => {
     expect(result.output).toBe("from fd 3");
   });
 
-  it("runs on a terminal when asked", async () => {
+  it.runIf(!ptyLoaded)("falls back to pipes, with a note, when there is no terminal", async () => {
+    const result = await run(["sh", "-c", "test -t 1 || echo not-a-tty"], { tty: true });
+    expect(result.output).toContain("no terminal available");
+    expect(result.output).toContain("not-a-tty");
+  });
+
+  it.runIf(ptyLoaded)("runs on a terminal when asked", async () => {
     const result = await run(["sh", "-c", "tty; test -t 1 && echo is-a-tty; exit 4"], { tty: true });
     expect(result.exitCode).toBe(4);
     expect(result.output).toMatch(/^\/dev\/pts\/\d+\r\nis-a-tty\r\n$/);
   });
 
-  it("kills a terminal command's group on timeout", async () => {
+  it.runIf(ptyLoaded)("kills a terminal command's group on timeout", async () => {
     // A terminal reports the exit before the rest of the group is gone: the grandchild holds a
     // fifo open, and its end of file tells us when it died.
     const fifo = path.join(tmp, "pty-grandchild.fifo");
