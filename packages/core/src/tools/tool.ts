@@ -97,6 +97,11 @@ type ToolCommon = {
 export type FunctionTool<S extends z.ZodType = z.ZodType> = ToolCommon & {
   kind: "function";
   parameters: S;
+  /**
+   * The parameters' JSON Schema as sent to the model, when it comes from elsewhere (an MCP
+   * server's inputSchema) rather than from `parameters`, which then only checks the shape.
+   */
+  jsonSchema?: Record<string, unknown>;
   execute(args: z.infer<S>, ctx: ToolContext): Promise<ToolResult>;
 };
 
@@ -125,6 +130,11 @@ export type ToolSpec =
 export function toolSpec(tool: Tool): ToolSpec {
   if (tool.kind === "custom") {
     return { type: "custom", name: tool.name, description: tool.description, format: tool.format };
+  }
+  if (tool.jsonSchema) {
+    const { type: _type, properties, ...rest } = tool.jsonSchema;
+    const parameters = { type: "object", properties: properties ?? {}, ...rest };
+    return { type: "function", name: tool.name, description: tool.description, strict: false, parameters };
   }
   const schema = z.toJSONSchema(tool.parameters, { target: "draft-7", unrepresentable: "any" }) as Record<
     string,

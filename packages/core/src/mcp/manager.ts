@@ -1,0 +1,136 @@
+import type { Agent, TurnHooks } from "../agent/agent.js";
+import type { Clock } from "../agent/clock.js";
+import { ToolRegistry } from "../tools/registry.js";
+import { type FunctionTool, type Tool, toolSpec } from "../tools/tool.js";
+import type { McpServerConfig } from "./config.js";
+import { McpConnection, type McpConnectionDeps, type McpToolInfo } from "./connection.js";
+import { createMcpTool } from "./mcp-tool.js";
+import { compareRaw, qualifyToolNames } from "./names.js";
+import { mcpResourceTools } from "./resource-tools.js";
+
+export type McpManagerDeps = McpConnectionDeps & { clock: Clock };
+
+export type McpServerProblem = { name: string; error: string };
+
+export type McpStartupReport = {
+  ready: string[];
+  /** Required servers that could not start: the session must not begin. */
+  requiredFailures: McpServerProblem[];
+  /** Other servers that could not start: their tools are missing. */
+  failures: McpServerProblem[];
+  /** Servers still starting after the grace period: their tools join at a later turn. */
+  pending: string[];
+};
+
+type Offer = { tools: FunctionTool[]; keys: Map<string, string>; counts: Map<string, number> };
+
+/**
+ * The MCP servers of one session. Starts them in parallel; offers their tools sorted by server
+ * and tool name (the order never depends on which server answered first); and, at turn
+ * boundaries only, swaps in tools that arrived or changed since, one cache miss per change.
+ * One manager serves one agent.
+ */
+export class McpManager {
+  readonly #connections: McpConnection[];
+  readonly #clock: Clock;
+  #offer: Offer = { tools: [], keys: new Map(), counts: new Map() };
+
+  constructor(configs: readonly McpServerConfig[], deps: McpManagerDeps) {
+    this.#clock = deps.clock;
+    this.#connections = configs.map((config) => new McpConnection(config, deps));
+  }
+
+  get connections(): readonly McpConnection[] {
+    return this.#connections;
+  }
+
+  /**
+   * Waits for required servers (each up to its own startup timeout) and for the others up to
+   * `graceMs`, so a slow optional server does not hold the first request back.
+   */
+  async waitForStartup(graceMs: number): Promise<McpStartupReport> {
+    const required = this.#connections.filter((c) => c.config.required);
+    const optional = this.#connections.filter((c) => !c.config.required);
+    const grace = new AbortController();
+    const optionalStarted = Promise.all(optional.map((c) => c.started));
+    await Promise.all([
+      ...required.map((c) => c.started),
+      Promise.race([optionalStarted, this.#clock.sleep(graceMs, grace.signal).catch(() => {})]),
+    ]);
+    grace.abort();
+    const report: McpStartupReport = { ready: [], requiredFailures: [], failures: [], pending: [] };
+    for (const c of this.#connections) {
+      if (c.status === "ready") report.ready.push(c.name);
+      else if (c.status === "starting") report.pending.push(c.name);
+      else
+        (c.config.required ? report.requiredFailures : report.failures).push({
+          name: c.name,
+          error: c.error,
+        });
+    }
+    return report;
+  }
+
+  /**
+   * The tools for the first request: the resource tools (when any server is configured), then
+   * the MCP tools of the servers ready now. Later changes arrive through `hooks()`.
+   */
+  initialTools(): Tool[] {
+    this.#offer = this.#build();
+    const resources = this.#connections.length > 0 ? mcpResourceTools(() => this.#connections) : [];
+    return [...resources, ...this.#offer.tools];
+  }
+
+  /** A `beforeTurn` hook that brings late or changed tools in at the start of a turn. */
+  hooks(): TurnHooks {
+    return { beforeTurn: async (agent) => this.#applyChanges(agent) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#connections.map((c) => c.close()));
+  }
+
+  #applyChanges(agent: Agent): void {
+    const next = this.#build();
+    const changed = [...new Set([...next.keys.keys(), ...this.#offer.keys.keys()])].filter(
+      (server) => next.keys.get(server) !== this.#offer.keys.get(server),
+    );
+    if (changed.length === 0) return;
+    const previous = new Set(this.#offer.tools.map((tool) => tool.name));
+    const kept = agent.deps.tools.tools.filter((tool) => !previous.has(tool.name));
+    agent.setTools(new ToolRegistry([...kept, ...next.tools]));
+    this.#offer = next;
+    const what = changed.map((server) => `${server} (${next.counts.get(server) ?? 0} tools)`).join(", ");
+    const cost =
+      agent.history.length > 0
+        ? "; the tool list is part of the cached prompt prefix, so this costs one prompt-cache miss"
+        : "";
+    agent.emit({ type: "warning", message: `MCP tools changed from this turn on: ${what}${cost}` });
+  }
+
+  #build(): Offer {
+    const entries: { connection: McpConnection; info: McpToolInfo }[] = [];
+    for (const connection of this.#connections) {
+      for (const info of connection.tools) entries.push({ connection, info });
+    }
+    entries.sort((a, b) =>
+      compareRaw(
+        { server: a.connection.name, tool: a.info.name },
+        { server: b.connection.name, tool: b.info.name },
+      ),
+    );
+    const names = qualifyToolNames(entries.map((e) => ({ server: e.connection.name, tool: e.info.name })));
+    const tools = entries.map((e, index) => createMcpTool(e.connection, e.info, names[index]!));
+    const parts = new Map<string, string[]>();
+    const counts = new Map<string, number>();
+    tools.forEach((tool, index) => {
+      const server = entries[index]!.connection.name;
+      const list = parts.get(server) ?? [];
+      list.push(JSON.stringify([toolSpec(tool), tool.readOnly]));
+      parts.set(server, list);
+      counts.set(server, list.length);
+    });
+    const keys = new Map([...parts].map(([server, list]) => [server, list.join("\n")]));
+    return { tools, keys, counts };
+  }
+}
