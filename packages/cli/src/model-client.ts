@@ -1,9 +1,9 @@
 import {
-  type ModelClient,
-  type ProviderInfo,
   createChatCompletionsClient,
   createNodeTransport,
   createResponsesClient,
+  type ModelClient,
+  type ProviderInfo,
 } from "@nightshift/core";
 import { VERSION } from "./version.js";
 

@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { ApprovalPolicy, ProviderInfo, SandboxMode, SandboxPolicy } from "@nightshift/core";
+import { ConfigError } from "./load.js";
 import { resolveProvider } from "./providers.js";
 import type { ConfigToml } from "./schema.js";
-import { ConfigError } from "./load.js";
 
 export const DEFAULT_MODEL = "gpt-5.4";
 
@@ -29,7 +29,11 @@ export type RuntimeConfig = {
   settings: ConfigToml;
 };
 
-export function resolveRuntimeConfig(toml: ConfigToml, flags: CliOverrides, env: NodeJS.ProcessEnv): RuntimeConfig {
+export function resolveRuntimeConfig(
+  toml: ConfigToml,
+  flags: CliOverrides,
+  env: NodeJS.ProcessEnv,
+): RuntimeConfig {
   const profileName = flags.profile ?? toml.profile;
   let settings: ConfigToml = toml;
   if (profileName) {
@@ -49,7 +53,12 @@ export function resolveRuntimeConfig(toml: ConfigToml, flags: CliOverrides, env:
   const ws = toml.sandbox_workspace_write ?? {};
   const mode = flags.sandbox ?? settings.sandbox_mode ?? "workspace-write";
   return {
-    model: flags.model ?? settings.model ?? (flags.oss ? defaultOssModel(providerId) : DEFAULT_MODEL),
+    // With --oss a top-level `model` (usually a hosted one) is ignored: -m, the profile's, or the local default.
+    model:
+      flags.model ??
+      (flags.oss
+        ? (toml.profiles?.[profileName ?? ""]?.model ?? defaultOssModel(providerId))
+        : (settings.model ?? DEFAULT_MODEL)),
     provider,
     sandbox: {
       mode,
@@ -67,10 +76,11 @@ export function resolveRuntimeConfig(toml: ConfigToml, flags: CliOverrides, env:
 
 function ossProviderMissing(): never {
   throw new ConfigError(
-    "No local provider chosen for --oss. Use --local-provider ollama|lmstudio, or set oss_provider = \"ollama\" (or \"lmstudio\") in config.toml.",
+    '--oss needs a local model server, and none is chosen. The choices: ollama (Ollama, http://localhost:11434/v1) or lmstudio (LM Studio, http://localhost:1234/v1). Pass --local-provider ollama|lmstudio, or set oss_provider = "ollama" (or "lmstudio") in config.toml.',
   );
 }
 
+/** The model `--oss` uses when none is given with -m. */
 export function defaultOssModel(providerId: string): string {
   return providerId === "lmstudio" ? "openai/gpt-oss-20b" : "gpt-oss:20b";
 }
