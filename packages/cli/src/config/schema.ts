@@ -89,6 +89,8 @@ export const configSchema = z
     project_doc_fallback_filenames: z.array(z.string()).optional(),
     project_root_markers: z.array(z.string()).optional(),
     mcp_servers: z.record(z.string(), mcpServerSchema).optional(),
+    /** How long the first request waits for MCP servers that are not `required` (default 2). */
+    mcp_startup_grace_sec: z.number().nonnegative().optional(),
     shell_environment_policy: z.record(z.string(), z.unknown()).optional(),
     history: z.record(z.string(), z.unknown()).optional(),
     tui: z.record(z.string(), z.unknown()).optional(),

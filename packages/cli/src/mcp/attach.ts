@@ -1,5 +1,15 @@
-import type { TurnHooks, Tool } from "@nightshift/core";
+import {
+  type Clock,
+  DEFAULT_MCP_STARTUP_GRACE_MS,
+  McpManager,
+  systemClock,
+  type Tool,
+  type TurnHooks,
+} from "@nightshift/core";
 import type { RuntimeConfig } from "../config/resolve.js";
+import { SetupError } from "../session-factory.js";
+import { VERSION } from "../version.js";
+import { mcpServerConfigs } from "./config.js";
 
 /** MCP servers of a session: their tools (stable order) and the turn hooks that add late ones. */
 export type McpAttachment = {
@@ -8,9 +18,58 @@ export type McpAttachment = {
   hooks: TurnHooks;
   warnings: string[];
   close(): Promise<void>;
+  /** The servers, when any is configured. */
+  manager: McpManager | null;
 };
 
-/** Starts the configured MCP servers (none yet). */
-export async function attachMcp(_runtime: RuntimeConfig, _env: NodeJS.ProcessEnv): Promise<McpAttachment> {
-  return { initialTools: [], hooks: {}, warnings: [], close: async () => {} };
+/**
+ * Starts the enabled `[mcp_servers]` in parallel and waits for the required ones (throwing a
+ * SetupError when one cannot start) and, up to `mcp_startup_grace_sec`, for the others.
+ */
+export async function attachMcp(
+  runtime: RuntimeConfig,
+  env: NodeJS.ProcessEnv,
+  clock: Clock = systemClock,
+): Promise<McpAttachment> {
+  const { configs, problems } = mcpServerConfigs(runtime.toml.mcp_servers, runtime.cwd);
+  const requiredProblem = problems.find((problem) => problem.required);
+  if (requiredProblem) {
+    throw new SetupError(
+      `required MCP server "${requiredProblem.name}" is misconfigured: ${requiredProblem.message}`,
+    );
+  }
+  const warnings = problems.map((problem) => `MCP server "${problem.name}" skipped: ${problem.message}`);
+  if (configs.length === 0) {
+    return { initialTools: [], hooks: {}, warnings, close: async () => {}, manager: null };
+  }
+  const manager = new McpManager(configs, {
+    env,
+    clock,
+    clientInfo: { name: "nightshift", version: VERSION },
+  });
+  const graceSec = runtime.toml.mcp_startup_grace_sec;
+  const report = await manager.waitForStartup(
+    graceSec === undefined ? DEFAULT_MCP_STARTUP_GRACE_MS : graceSec * 1000,
+  );
+  if (report.requiredFailures.length > 0) {
+    await manager.close();
+    const lines = report.requiredFailures.map(
+      (failure) => `required MCP server "${failure.name}" failed to start: ${failure.error}`,
+    );
+    throw new SetupError(lines.join("\n"));
+  }
+  for (const failure of report.failures)
+    warnings.push(`MCP server "${failure.name}" failed to start: ${failure.error}`);
+  for (const name of report.pending) {
+    warnings.push(
+      `MCP server "${name}" is still starting: its tools join at the next turn (set required = true to wait for it)`,
+    );
+  }
+  return {
+    initialTools: manager.initialTools(),
+    hooks: manager.hooks(),
+    warnings,
+    close: () => manager.close(),
+    manager,
+  };
 }
