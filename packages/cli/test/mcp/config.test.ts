@@ -35,9 +35,9 @@ describe("editing [mcp_servers] in config.toml", () => {
     );
   });
 
-  it("replaces a server in place of nothing else", () => {
+  it("replaces a server, leaving the rest", () => {
     const result = editMcpServer(FILE, "old", { url: "http://127.0.0.1:1/mcp" });
-    const parsed = parse(result.text) as Record<string, any>;
+    const parsed = parse(result.text) as Record<string, unknown>;
     expect(parsed.mcp_servers).toEqual({ old: { url: "http://127.0.0.1:1/mcp" } });
     expect(parsed.profiles).toEqual({ fast: { model: "gpt-5.4-mini" } });
     expect(result.text).toContain("# profiles follow");

@@ -25,6 +25,8 @@ export type McpConnectionDeps = {
 const MAX_LIST_PAGES = 100;
 const MAX_RELISTS_IN_A_ROW = 5;
 const STDERR_TAIL_CHARS = 2_000;
+/** Descriptions are sent with every request: a server may not make them arbitrarily long. */
+const MAX_DESCRIPTION_CHARS = 8_192;
 
 /**
  * A live connection to one MCP server: starts it, keeps its tool list (re-listed in the
@@ -207,7 +209,7 @@ export class McpConnection {
         if (!this.#offered(tool.name) || tool.execution?.taskSupport === "required") continue;
         byName.set(tool.name, {
           name: tool.name,
-          description: tool.description ?? tool.title ?? "",
+          description: capped(tool.description ?? tool.title ?? ""),
           inputSchema: normalizeInputSchema(tool.inputSchema),
           readOnlyHint: tool.annotations?.readOnlyHint === true,
         });
@@ -223,4 +225,8 @@ export class McpConnection {
     if (this.config.enabledTools && !this.config.enabledTools.includes(tool)) return false;
     return !this.config.disabledTools.includes(tool);
   }
+}
+
+function capped(text: string): string {
+  return text.length > MAX_DESCRIPTION_CHARS ? `${text.slice(0, MAX_DESCRIPTION_CHARS - 1)}…` : text;
 }
