@@ -104,7 +104,9 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
       `model "${runtime.model}" is not in nightshift's catalogue: assuming a ${info.contextWindow.toLocaleString("en-US")}-token context window, no parallel tool calls${info.prices ? "" : " and unknown prices"}. Set model_context_window (and model_*_price_per_million) in config.toml to correct this.`,
     );
   }
-  const tools = new ToolRegistry([...builtinTools({ applyPatch: info.applyPatch }), ...(args.extraTools ?? [])]);
+  // Chat Completions carries only function tools: the freeform apply_patch cannot be offered there.
+  const applyPatch = runtime.provider.wireApi === "chat" ? "function" : info.applyPatch;
+  const tools = new ToolRegistry([...builtinTools({ applyPatch }), ...(args.extraTools ?? [])]);
   const client = args.client ?? createModelClient(runtime.provider);
 
   const agentsMd = discoverAgentsMd({

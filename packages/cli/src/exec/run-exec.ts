@@ -47,8 +47,8 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     const prompt = await resolvePrompt(options.prompt, io.stdin);
 
     if (options.oss) {
-      const { ensureOssReady } = await import("../oss/ready.js");
-      await ensureOssReady(runtime, (line) => io.stderr.write(`${line}\n`));
+      const { ensureOssReady, streamReporter } = await import("../oss/ready.js");
+      await ensureOssReady(runtime, streamReporter(io.stderr as NodeJS.WriteStream));
     }
     const mcp = await attachMcp(runtime, io.env);
     const session = await createAgentSession({
