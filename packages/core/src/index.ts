@@ -27,7 +27,7 @@ export * from "./model/catalog.js";
 export { UsageLedger, usageSummaryLine, type LedgerEntry } from "./context/ledger.js";
 export { discoverAgentsMd, DEFAULT_PROJECT_DOC_MAX_BYTES, type AgentsMdResult } from "./context/agents-md.js";
 export { compactAgentHistory } from "./context/compaction/compactor.js";
-export { autoCompactHooks, autoCompactLimit, MAX_COMPACTIONS_PER_TURN } from "./context/compaction/auto-compact.js";
+export { autoCompactHooks, autoCompactLimit, MAX_UNHELPFUL_COMPACTIONS } from "./context/compaction/auto-compact.js";
 export { SUMMARY_PREFIX, SUMMARY_PROMPT } from "./context/compaction/prompts.js";
 export * from "./sandbox/index.js";
 export * from "./exec/index.js";

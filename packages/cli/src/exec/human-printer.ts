@@ -41,6 +41,11 @@ export class HumanPrinter {
       case "retry":
         line(`reconnecting (${event.attempt}/${event.maxAttempts}) in ${(event.delayMs / 1000).toFixed(1)}s: ${event.message}`);
         break;
+      case "compacted":
+        line(
+          `context compacted (${event.reason}, ${event.method}): ~${event.tokensBefore.toLocaleString("en-US")} → ~${event.tokensAfter.toLocaleString("en-US")} tokens`,
+        );
+        break;
       case "warning":
         line(`warning: ${event.message}`);
         break;

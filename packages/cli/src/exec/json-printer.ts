@@ -52,6 +52,19 @@ export class JsonEventPrinter {
           message: `Reconnecting... ${event.attempt}/${event.maxAttempts} (${event.message})`,
         });
         break;
+      case "compacted":
+        this.#emit({
+          type: "item.completed",
+          item: {
+            id: this.#id(),
+            type: "context_compaction",
+            method: event.method,
+            reason: event.reason,
+            tokens_before: event.tokensBefore,
+            tokens_after: event.tokensAfter,
+          },
+        });
+        break;
       case "warning":
         this.#emit({ type: "item.completed", item: { id: this.#id(), type: "error", message: event.message } });
         break;

@@ -2,8 +2,13 @@ import type { Agent, TurnHooks } from "../../agent/agent.js";
 import type { ResponseItem } from "../../model/items.js";
 import { compactAgentHistory } from "./compactor.js";
 
-/** Compactions allowed inside one turn before the engine stops trying (it then fails the turn). */
-export const MAX_COMPACTIONS_PER_TURN = 3;
+/**
+ * Compactions in a row that did not help (the context stayed over the limit, or filled up again
+ * within MIN_REQUESTS_BETWEEN_COMPACTIONS requests) before the engine stops the turn rather than
+ * compacting in a loop. A long turn may compact any number of times as long as each one helps.
+ */
+export const MAX_UNHELPFUL_COMPACTIONS = 3;
+export const MIN_REQUESTS_BETWEEN_COMPACTIONS = 3;
 
 export type AutoCompactConfig = {
   /** Compact when the context reaches this many tokens. */
@@ -24,9 +29,16 @@ export function autoCompactHooks(
 ): Pick<TurnHooks, "beforeTurn" | "afterResponse" | "onContextWindowExceeded"> & {
   compactNow(agent: Agent, signal: AbortSignal, reason: "manual" | "context_window_exceeded"): Promise<void>;
 } {
-  let compactionsThisTurn = 0;
+  let unhelpful = 0;
+  let requestsSinceCompaction = Number.POSITIVE_INFINITY;
   const run = async (agent: Agent, signal: AbortSignal, reason: "auto" | "manual" | "context_window_exceeded") => {
-    compactionsThisTurn++;
+    if (reason !== "manual" && unhelpful >= MAX_UNHELPFUL_COMPACTIONS) {
+      throw new Error(
+        `compaction is not keeping the context under ${config.limitTokens} tokens (${unhelpful} compactions in a row did not help); stopping instead of looping`,
+      );
+    }
+    const quickRefill = requestsSinceCompaction < MIN_REQUESTS_BETWEEN_COMPACTIONS;
+    requestsSinceCompaction = 0;
     const event = await compactAgentHistory(agent, {
       reason,
       signal,
@@ -35,19 +47,16 @@ export function autoCompactHooks(
       initialContext: () => config.initialContext(agent),
     });
     agent.emit(event);
+    unhelpful = quickRefill || agent.contextTokens() >= config.limitTokens ? unhelpful + 1 : 0;
   };
   return {
     async beforeTurn(agent, signal) {
-      compactionsThisTurn = 0;
+      unhelpful = 0;
       if (agent.history.length > 0 && agent.contextTokens() >= config.limitTokens) await run(agent, signal, "auto");
     },
     async afterResponse(agent, _usage, needsFollowUp, signal) {
+      requestsSinceCompaction++;
       if (!needsFollowUp || agent.contextTokens() < config.limitTokens) return;
-      if (compactionsThisTurn >= MAX_COMPACTIONS_PER_TURN) {
-        throw new Error(
-          `the context is still over the compaction limit after ${MAX_COMPACTIONS_PER_TURN} compactions in this turn; stopping instead of looping`,
-        );
-      }
       await run(agent, signal, "auto");
     },
     onContextWindowExceeded: (agent, signal) => run(agent, signal, "context_window_exceeded"),
