@@ -10,14 +10,21 @@ const LINES = 10_000;
 const RUNS = 50;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ns-bench-patch-"));
 const file = path.join(dir, "big.ts");
-const original = Array.from({ length: LINES }, (_, i) => `export const value${i} = ${i}; // line ${i}`).join("\n") + "\n";
+const original = `${Array.from({ length: LINES }, (_, i) => `export const value${i} = ${i}; // line ${i}`).join("\n")}\n`;
 
 function patchWith(hunks: number, fuzzy: boolean): string {
   const parts = ["*** Begin Patch", "*** Update File: big.ts"];
   for (let h = 0; h < hunks; h++) {
     const at = Math.floor(((h + 1) * LINES) / (hunks + 1));
-    const ctx = (i: number) => `${fuzzy ? " " : ""}export const value${i} = ${i}; // line ${i}${fuzzy ? "  " : ""}`;
-    parts.push(`@@`, ` ${ctx(at - 1)}`, `-${ctx(at)}`, `+export const value${at} = ${at * 2}; // changed`, ` ${ctx(at + 1)}`);
+    const ctx = (i: number) =>
+      `${fuzzy ? " " : ""}export const value${i} = ${i}; // line ${i}${fuzzy ? "  " : ""}`;
+    parts.push(
+      `@@`,
+      ` ${ctx(at - 1)}`,
+      `-${ctx(at)}`,
+      `+export const value${at} = ${at * 2}; // changed`,
+      ` ${ctx(at + 1)}`,
+    );
   }
   parts.push("*** End Patch");
   return parts.join("\n");

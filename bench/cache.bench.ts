@@ -6,19 +6,42 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type RecordedRequest, type StepSpec, functionCall, reply, startFakeModelServer, text } from "@nightshift/testkit";
+import {
+  functionCall,
+  type RecordedRequest,
+  reply,
+  type StepSpec,
+  startFakeModelServer,
+  text,
+} from "@nightshift/testkit";
 import { median, table } from "./stats.js";
 
 const BIN = path.resolve("packages/cli/bin/nightshift.js");
 const PHASES = [
   { label: "start", requests: 80, args: ["exec", "--json", "--full-auto", "implement the parser"] },
-  { label: "resume + sandbox read-only", requests: 70, args: ["exec", "resume", "--last", "--json", "-s", "read-only", "review it"] },
-  { label: "resume + cd src", requests: 70, args: ["exec", "resume", "--last", "--json", "--full-auto", "-C", "src", "continue in src"] },
-  { label: "resume + model gpt-5.4", requests: 80, args: ["exec", "resume", "--last", "--json", "--full-auto", "-m", "gpt-5.4", "finish"] },
+  {
+    label: "resume + sandbox read-only",
+    requests: 70,
+    args: ["exec", "resume", "--last", "--json", "-s", "read-only", "review it"],
+  },
+  {
+    label: "resume + cd src",
+    requests: 70,
+    args: ["exec", "resume", "--last", "--json", "--full-auto", "-C", "src", "continue in src"],
+  },
+  {
+    label: "resume + model gpt-5.4",
+    requests: 80,
+    args: ["exec", "resume", "--last", "--json", "--full-auto", "-m", "gpt-5.4", "finish"],
+  },
 ];
 
 function agentsMd(): string {
-  const rules = Array.from({ length: 120 }, (_, i) => `- Rule ${i + 1}: keep module ${i} small, tested and documented; never change its public API without a note.`);
+  const rules = Array.from(
+    { length: 120 },
+    (_, i) =>
+      `- Rule ${i + 1}: keep module ${i} small, tested and documented; never change its public API without a note.`,
+  );
   return `# Project rules\n\n${rules.join("\n")}\n`;
 }
 
@@ -45,7 +68,8 @@ function prefixBreak(previous: RecordedRequest, next: RecordedRequest): string |
   const skipModel = (raw: string) => raw.slice(raw.indexOf(',"instructions":'));
   if (skipModel(next.rawBody).startsWith(skipModel(previous.rawBody.slice(0, end)))) return null;
   for (let i = 0; i < a.input.length; i++) {
-    if (JSON.stringify(a.input[i]) !== JSON.stringify(b.input[i])) return `input item ${i} (${a.input[i].type}) differs`;
+    if (JSON.stringify(a.input[i]) !== JSON.stringify(b.input[i]))
+      return `input item ${i} (${a.input[i].type}) differs`;
   }
   return "bytes before the input differ";
 }
@@ -72,7 +96,11 @@ fs.writeFileSync(
 const env = { PATH: process.env.PATH, HOME: base, NIGHTSHIFT_HOME: home, TZ: "UTC", SHELL: "/bin/bash" };
 const started = Date.now();
 for (const phase of PHASES) {
-  const child = spawn(process.execPath, [BIN, ...phase.args], { cwd: work, env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [BIN, ...phase.args], {
+    cwd: work,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const code = await new Promise((resolve) => child.on("close", resolve));
@@ -95,9 +123,19 @@ const usage = fs
 const shares = usage.map((u) => (u.input_tokens ? u.cached_input_tokens / u.input_tokens : 0));
 // Prefix reuse: how much of the previous request this one found in the cache (rounding aside, 100%
 // means nothing already sent was changed).
-const reuse = usage.map((u, i) => (i === 0 ? 1 : Math.min(1, (u.cached_input_tokens + 128) / usage[i - 1]!.input_tokens)));
+const reuse = usage.map((u, i) =>
+  i === 0 ? 1 : Math.min(1, (u.cached_input_tokens + 128) / usage[i - 1]!.input_tokens),
+);
 const rows: (string | number)[][] = [
-  ["phase", "requests", "input tokens (first..last)", "cached share: min", "median", "below 99%", "prefix reuse: min"],
+  [
+    "phase",
+    "requests",
+    "input tokens (first..last)",
+    "cached share: min",
+    "median",
+    "below 99%",
+    "prefix reuse: min",
+  ],
 ];
 let offset = 0;
 for (const phase of PHASES) {
@@ -124,13 +162,22 @@ for (let i = 1; i < server.requests.length; i++) {
     break;
   }
 }
-const modelSwitch = server.requests.findIndex((r, i) => i > 0 && r.body!.model !== server.requests[i - 1]!.body!.model);
+const modelSwitch = server.requests.findIndex(
+  (r, i) => i > 0 && r.body!.model !== server.requests[i - 1]!.body!.model,
+);
 console.log(table(rows));
-console.log(`requests: ${usage.length} in ${seconds.toFixed(1)} s · overall cached share: ${((totalCached / totalIn) * 100).toFixed(2)}% of ${totalIn.toLocaleString("en-US")} input tokens`);
+console.log(
+  `requests: ${usage.length} in ${seconds.toFixed(1)} s · overall cached share: ${((totalCached / totalIn) * 100).toFixed(2)}% of ${totalIn.toLocaleString("en-US")} input tokens`,
+);
 console.log(`requests after the first below 99% cached: ${shares.slice(1).filter((s) => s < 0.99).length}`);
 console.log(`first prefix break: ${firstBreak}`);
-if (modelSwitch > 0) console.log(`model switch at request ${modelSwitch + 1} (a real provider caches per model: expect one miss there)`);
-console.log("(the simulated cache counts whole 128-token blocks above 1,024 tokens, as the provider does; what a request");
+if (modelSwitch > 0)
+  console.log(
+    `model switch at request ${modelSwitch + 1} (a real provider caches per model: expect one miss there)`,
+  );
+console.log(
+  "(the simulated cache counts whole 128-token blocks above 1,024 tokens, as the provider does; what a request",
+);
 console.log(" adds since the previous one cannot be cached yet, so early, short prompts sit just under 99%)");
 await server.close();
 fs.rmSync(base, { recursive: true, force: true });

@@ -7,15 +7,15 @@ import path from "node:path";
 import {
   Agent,
   ApprovalCache,
-  History,
-  type ResponseItem,
-  RolloutWriter,
-  ToolRegistry,
-  UsageLedger,
   builtinTools,
   createNodeTransport,
   createResponsesClient,
+  History,
+  type ResponseItem,
+  RolloutWriter,
   systemClock,
+  ToolRegistry,
+  UsageLedger,
 } from "@nightshift/core";
 import { startFakeServerProcess } from "./fake-server-process.js";
 import { fmtMs, median, table } from "./stats.js";
@@ -26,22 +26,45 @@ function syntheticHistory(count: number): ResponseItem[] {
   const items: ResponseItem[] = [];
   for (let i = 0; items.length < count; i++) {
     const callId = `call_${i}`;
-    items.push({ type: "reasoning", summary: [{ type: "summary_text", text: `Looking at step ${i}.` }], encrypted_content: "x".repeat(300) });
-    items.push({ type: "function_call", name: "shell", arguments: JSON.stringify({ command: ["bash", "-lc", `grep -rn thing src/file${i}.ts`] }), call_id: callId });
-    items.push({ type: "function_call_output", call_id: callId, output: `Exit code: 0\nWall time: 0.1 seconds\nOutput:\n${"src/file.ts:12: const thing = 1;\n".repeat(8)}` });
-    items.push({ type: "message", role: "assistant", content: [{ type: "output_text", text: `Step ${i} looks fine; moving on to the next file.` }] });
+    items.push({
+      type: "reasoning",
+      summary: [{ type: "summary_text", text: `Looking at step ${i}.` }],
+      encrypted_content: "x".repeat(300),
+    });
+    items.push({
+      type: "function_call",
+      name: "shell",
+      arguments: JSON.stringify({ command: ["bash", "-lc", `grep -rn thing src/file${i}.ts`] }),
+      call_id: callId,
+    });
+    items.push({
+      type: "function_call_output",
+      call_id: callId,
+      output: `Exit code: 0\nWall time: 0.1 seconds\nOutput:\n${"src/file.ts:12: const thing = 1;\n".repeat(8)}`,
+    });
+    items.push({
+      type: "message",
+      role: "assistant",
+      content: [{ type: "output_text", text: `Step ${i} looks fine; moving on to the next file.` }],
+    });
   }
   return items.slice(0, count);
 }
 
 // Each turn is a small tool loop, as in real sessions: 9 update_plan calls, then an answer.
 const TURN_REQUESTS = 10;
-const planCall = { type: "function_call", name: "update_plan", arguments: { plan: [{ step: "benchmark", status: "in_progress" }] } };
+const planCall = {
+  type: "function_call",
+  name: "update_plan",
+  arguments: { plan: [{ step: "benchmark", status: "in_progress" }] },
+};
 const steps = Array.from({ length: TURN_REQUESTS }, (_, i) => ({
   response: { output: [i === TURN_REQUESTS - 1 ? { type: "message", text: "ok" } : planCall] },
 }));
 const server = await startFakeServerProcess({ steps: Array.from({ length: 2_000 }, () => steps).flat() });
-const rows: (string | number)[][] = [["history items", "request body", "CPU per request (median)", "of which building the body", "aim"]];
+const rows: (string | number)[][] = [
+  ["history items", "request body", "CPU per request (median)", "of which building the body", "aim"],
+];
 for (const size of [10, 100, 1000]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ns-bench-engine-"));
   const tools = new ToolRegistry(builtinTools({ applyPatch: "freeform" }));
@@ -114,7 +137,13 @@ for (const size of [10, 100, 1000]) {
   }
   agent.history = new History(base);
   const bodyBytes = agent.buildRequest().inputJson.reduce((n, s) => n + s.length + 1, 0);
-  rows.push([size, `${(bodyBytes / 1024).toFixed(0)} KiB`, fmtMs(median(cpu)), fmtMs(median(build)), size === 1000 ? "< 2 ms" : ""]);
+  rows.push([
+    size,
+    `${(bodyBytes / 1024).toFixed(0)} KiB`,
+    fmtMs(median(cpu)),
+    fmtMs(median(build)),
+    size === 1000 ? "< 2 ms" : "",
+  ]);
   agent.deps.rollout.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -32,7 +32,10 @@ let failed = false;
 for (const name of benches) {
   const file = path.join(outdir, name.replace(/\.ts$/, ".mjs"));
   process.stdout.write(`\n=== ${name.replace(/\.bench\.ts$/, "")} ===\n`);
-  const result = spawnSync(process.execPath, ["--expose-gc", file], { stdio: "inherit", cwd: path.resolve(here, "..") });
+  const result = spawnSync(process.execPath, ["--expose-gc", file], {
+    stdio: "inherit",
+    cwd: path.resolve(here, ".."),
+  });
   if (result.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

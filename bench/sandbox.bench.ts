@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type CommandRunner, type SandboxPolicy, createCommandRunner, probeSandbox } from "@nightshift/core";
+import { type CommandRunner, createCommandRunner, probeSandbox, type SandboxPolicy } from "@nightshift/core";
 import { fmtMs, median, percentile, table } from "./stats.js";
 
 const RUNS = 60;
@@ -15,7 +15,10 @@ if (!probe.available) {
 }
 const runner = createCommandRunner({ sandbox: probe, env: process.env });
 const policies: [string, SandboxPolicy][] = [
-  ["unsandboxed (danger-full-access)", { mode: "danger-full-access", writableRoots: [], networkAccess: false }],
+  [
+    "unsandboxed (danger-full-access)",
+    { mode: "danger-full-access", writableRoots: [], networkAccess: false },
+  ],
   ["workspace-write, network off", { mode: "workspace-write", writableRoots: [], networkAccess: false }],
   ["workspace-write, network on", { mode: "workspace-write", writableRoots: [], networkAccess: true }],
   ["read-only", { mode: "read-only", writableRoots: [], networkAccess: false }],
@@ -41,8 +44,15 @@ const base = median(results.get(policies[0]![0])!);
 const rows: (string | number)[][] = [["command start", "median", "p90", "added vs. unsandboxed"]];
 for (const [name] of policies) {
   const list = results.get(name)!;
-  rows.push([name, fmtMs(median(list)), fmtMs(percentile(list, 90)), name.startsWith("unsandboxed") ? "-" : `+${fmtMs(median(list) - base)}`]);
+  rows.push([
+    name,
+    fmtMs(median(list)),
+    fmtMs(percentile(list, 90)),
+    name.startsWith("unsandboxed") ? "-" : `+${fmtMs(median(list) - base)}`,
+  ]);
 }
 console.log(table(rows));
-console.log(`(${RUNS} runs of \`true\` each, interleaved; sandbox: ${probe.kind}${probe.kind === "bwrap" ? `, seccomp ${probe.seccomp ? "on" : "off"}` : ""}; aim: under 20 ms added)`);
+console.log(
+  `(${RUNS} runs of \`true\` each, interleaved; sandbox: ${probe.kind}${probe.kind === "bwrap" ? `, seccomp ${probe.seccomp ? "on" : "off"}` : ""}; aim: under 20 ms added)`,
+);
 fs.rmSync(workspace, { recursive: true, force: true });

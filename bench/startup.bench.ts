@@ -56,7 +56,12 @@ console.log(
     ["measure", "median", "p90", "aim"],
     ["nightshift --version (cold start)", fmtMs(median(version)), fmtMs(percentile(version, 90)), "< 100 ms"],
     ["launch -> first request at the server", fmtMs(median(first)), fmtMs(percentile(first, 90)), "< 250 ms"],
-    ["whole one-request exec run", fmtMs(median(total)), fmtMs(percentile(total, 90)), "(Codex 0.169: ~460 ms)"],
+    [
+      "whole one-request exec run",
+      fmtMs(median(total)),
+      fmtMs(percentile(total, 90)),
+      "(Codex 0.169: ~460 ms)",
+    ],
   ]),
 );
 console.log(`(${RUNS} runs each, Node ${process.version})`);

@@ -1,8 +1,8 @@
 // Bundles the CLI (and the fake model server's CLI) with esbuild. Heavy modules are split into
 // chunks that load only when a command needs them.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -45,7 +45,8 @@ export function loadConfigToml(home: string, overrides: readonly string[]): Conf
 
 export function validateConfig(raw: unknown, source: string): ConfigToml {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`invalid configuration in ${source}:\n${formatIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new ConfigError(`invalid configuration in ${source}:\n${formatIssues(parsed.error)}`);
   return parsed.data;
 }
 
@@ -53,7 +54,8 @@ function formatIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const where = issue.path.join(".") || "(top level)";
-      if (issue.code === "unrecognized_keys") return `  - ${where}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+      if (issue.code === "unrecognized_keys")
+        return `  - ${where}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
       return `  - ${where}: ${issue.message}`;
     })
     .join("\n");

@@ -5,13 +5,20 @@ import { ConfigError } from "./load.js";
  * Applies `-c key.path=value` overrides. The value is read as TOML (`-c model_reasoning_effort="high"`,
  * `-c sandbox_workspace_write.network_access=true`), falling back to a plain string.
  */
-export function applyOverrides(config: Record<string, unknown>, overrides: readonly string[]): Record<string, unknown> {
+export function applyOverrides(
+  config: Record<string, unknown>,
+  overrides: readonly string[],
+): Record<string, unknown> {
   const result = structuredClone(config);
   for (const override of overrides) {
     const eq = override.indexOf("=");
     if (eq <= 0) throw new ConfigError(`-c expects key=value, got "${override}"`);
     const keyPath = override.slice(0, eq).trim().split(".");
-    if (keyPath.some((part) => part === "" || part === "__proto__" || part === "constructor" || part === "prototype")) {
+    if (
+      keyPath.some(
+        (part) => part === "" || part === "__proto__" || part === "constructor" || part === "prototype",
+      )
+    ) {
       throw new ConfigError(`-c: invalid key "${override.slice(0, eq)}"`);
     }
     const value = parseValue(override.slice(eq + 1).trim());

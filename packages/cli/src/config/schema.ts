@@ -10,7 +10,10 @@ const stringMap = z.record(z.string(), z.string());
 export const providerSchema = z
   .object({
     name: z.string().optional(),
-    base_url: z.string().url({ message: "base_url must be a URL such as http://127.0.0.1:8080/v1" }).optional(),
+    base_url: z
+      .string()
+      .url({ message: "base_url must be a URL such as http://127.0.0.1:8080/v1" })
+      .optional(),
     env_key: z.string().optional(),
     env_key_instructions: z.string().optional(),
     wire_api: z.enum(["responses", "chat"]).optional(),

@@ -16,7 +16,9 @@ export class HumanPrinter {
     const line = (text: string) => this.#err(`${text}\n`);
     switch (event.type) {
       case "session_configured":
-        line(`nightshift · session ${event.sessionId}${event.resumed ? " (resumed)" : ""} · model ${event.model} · ${event.cwd}`);
+        line(
+          `nightshift · session ${event.sessionId}${event.resumed ? " (resumed)" : ""} · model ${event.model} · ${event.cwd}`,
+        );
         break;
       case "reasoning":
         if (this.#showReasoning) line(`thinking: ${event.text}`);
@@ -30,7 +32,10 @@ export class HumanPrinter {
       case "tool_call_completed": {
         if (event.name === "update_plan") {
           const plan = (event.display?.plan ?? []) as { step: string; status: string }[];
-          for (const step of plan) line(`  ${step.status === "completed" ? "✓" : step.status === "in_progress" ? "→" : "·"} ${step.step}`);
+          for (const step of plan)
+            line(
+              `  ${step.status === "completed" ? "✓" : step.status === "in_progress" ? "→" : "·"} ${step.step}`,
+            );
           break;
         }
         const exit = event.display?.exit_code;
@@ -39,7 +44,9 @@ export class HumanPrinter {
         break;
       }
       case "retry":
-        line(`reconnecting (${event.attempt}/${event.maxAttempts}) in ${(event.delayMs / 1000).toFixed(1)}s: ${event.message}`);
+        line(
+          `reconnecting (${event.attempt}/${event.maxAttempts}) in ${(event.delayMs / 1000).toFixed(1)}s: ${event.message}`,
+        );
         break;
       case "compacted":
         line(

@@ -35,7 +35,10 @@ export class JsonEventPrinter {
         this.#emit({ type: "turn.started" });
         break;
       case "agent_message":
-        this.#emit({ type: "item.completed", item: { id: this.#id(), type: "agent_message", text: event.text } });
+        this.#emit({
+          type: "item.completed",
+          item: { id: this.#id(), type: "agent_message", text: event.text },
+        });
         break;
       case "reasoning":
         this.#emit({ type: "item.completed", item: { id: this.#id(), type: "reasoning", text: event.text } });
@@ -66,7 +69,10 @@ export class JsonEventPrinter {
         });
         break;
       case "warning":
-        this.#emit({ type: "item.completed", item: { id: this.#id(), type: "error", message: event.message } });
+        this.#emit({
+          type: "item.completed",
+          item: { id: this.#id(), type: "error", message: event.message },
+        });
         break;
       case "turn_completed":
         this.#finishTodo();
@@ -130,12 +136,28 @@ function commandLine(input: unknown): string {
 
 function startedItem(id: string, name: string, input: unknown): Item {
   if (name === "shell") {
-    return { id, type: "command_execution", command: commandLine(input), aggregated_output: "", exit_code: null, status: "in_progress" };
+    return {
+      id,
+      type: "command_execution",
+      command: commandLine(input),
+      aggregated_output: "",
+      exit_code: null,
+      status: "in_progress",
+    };
   }
   if (name === "apply_patch") return { id, type: "file_change", changes: [], status: "in_progress" };
   const mcp = /^mcp__(.+?)__(.+)$/.exec(name);
   if (mcp) {
-    return { id, type: "mcp_tool_call", server: mcp[1], tool: mcp[2], arguments: input, result: null, error: null, status: "in_progress" };
+    return {
+      id,
+      type: "mcp_tool_call",
+      server: mcp[1],
+      tool: mcp[2],
+      arguments: input,
+      result: null,
+      error: null,
+      status: "in_progress",
+    };
   }
   return { id, type: "tool_call", tool: name, arguments: input, output: null, status: "in_progress" };
 }
@@ -148,7 +170,8 @@ function completedItem(started: Item, event: Extract<AgentEvent, { type: "tool_c
       return {
         ...started,
         command: typeof display.command === "string" ? display.command : started.command,
-        aggregated_output: typeof display.aggregated_output === "string" ? display.aggregated_output : event.output,
+        aggregated_output:
+          typeof display.aggregated_output === "string" ? display.aggregated_output : event.output,
         exit_code: typeof display.exit_code === "number" ? display.exit_code : null,
         status,
       };
@@ -156,7 +179,11 @@ function completedItem(started: Item, event: Extract<AgentEvent, { type: "tool_c
       return { ...started, changes: display.changes ?? [], status };
     case "mcp_tool_call":
       return event.success
-        ? { ...started, result: display.result ?? { content: [{ type: "text", text: event.output }] }, status }
+        ? {
+            ...started,
+            result: display.result ?? { content: [{ type: "text", text: event.output }] },
+            status,
+          }
         : { ...started, error: { message: event.output }, status };
     default:
       return { ...started, output: event.output, status };

@@ -3,8 +3,8 @@ import path from "node:path";
 import type { AgentEvent, ApprovalCallback } from "@nightshift/core";
 import { ConfigError, loadConfigToml, nightshiftHome } from "../config/load.js";
 import { resolveRuntimeConfig } from "../config/resolve.js";
-import { SetupError, createAgentSession, findSessionFile } from "../session-factory.js";
 import { attachMcp } from "../mcp/attach.js";
+import { createAgentSession, findSessionFile, SetupError } from "../session-factory.js";
 import type { ExecIo, ExecOptions } from "./exec-options.js";
 import { HumanPrinter } from "./human-printer.js";
 import { JsonEventPrinter } from "./json-printer.js";
@@ -35,7 +35,11 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
           : (options.sandbox ?? (options.fullAuto ? "workspace-write" : undefined)),
         approvalPolicy:
           options.askForApproval ??
-          (options.dangerouslyBypassApprovalsAndSandbox ? "never" : options.fullAuto ? "on-request" : "never"),
+          (options.dangerouslyBypassApprovalsAndSandbox
+            ? "never"
+            : options.fullAuto
+              ? "on-request"
+              : "never"),
         cwd,
         oss: options.oss,
         localProvider: options.localProvider,
@@ -102,7 +106,8 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       await mcp.close();
     }
     if (!options.json && session.summary) io.stderr.write(`${session.summary()}\n`);
-    if (options.outputLastMessage) fs.writeFileSync(path.resolve(io.cwd, options.outputLastMessage), lastMessage ?? "");
+    if (options.outputLastMessage)
+      fs.writeFileSync(path.resolve(io.cwd, options.outputLastMessage), lastMessage ?? "");
     if (!options.json && lastMessage !== null) io.stdout.write(`${lastMessage}\n`);
     if (controller.signal.aborted) return 130;
     return failed ? 1 : 0;
@@ -122,7 +127,8 @@ function readOutputSchema(file: string, cwd: string): Record<string, unknown> {
   }
   try {
     const schema = JSON.parse(text) as unknown;
-    if (typeof schema !== "object" || schema === null || Array.isArray(schema)) throw new Error("not a JSON object");
+    if (typeof schema !== "object" || schema === null || Array.isArray(schema))
+      throw new Error("not a JSON object");
     return schema as Record<string, unknown>;
   } catch (err) {
     throw new ConfigError(`--output-schema: ${full} is not a JSON Schema object (${(err as Error).message})`);

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { type RecordedRequest, functionCall, reply, scenario, text } from "@nightshift/testkit";
+import { functionCall, type RecordedRequest, reply, scenario, text } from "@nightshift/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, inputOf, startHarness } from "./harness.js";
 import { inputPrefix } from "./prefix.js";
@@ -33,7 +33,9 @@ function usageLines(home: string): { input_tokens: number; cached_input_tokens: 
 
 describe("initial context and AGENTS.md", () => {
   it("sends one developer message, one user message with AGENTS.md and the environment, then the prompt", async () => {
-    h = await startHarness(scenario(reply(text("ok"))), { config: 'developer_instructions = "Always answer in French."' });
+    h = await startHarness(scenario(reply(text("ok"))), {
+      config: 'developer_instructions = "Always answer in French."',
+    });
     fs.mkdirSync(path.join(h.workspace, ".git"));
     fs.writeFileSync(path.join(h.home, "AGENTS.md"), "Global: be brief.");
     fs.writeFileSync(path.join(h.workspace, "AGENTS.md"), "Project: run npm test.");
@@ -48,7 +50,9 @@ describe("initial context and AGENTS.md", () => {
     expect(input[1].content[0].text.startsWith(`# AGENTS.md instructions for ${h.workspace}\n`)).toBe(true);
     expect(input[0].content[0].text).toContain("Sandbox mode is workspace-write");
     expect(input[0].content[0].text).toContain("Approval policy is on-request");
-    expect(input[1].content[0].text).toContain("Global: be brief.\n\n--- project-doc ---\n\nProject: run npm test.");
+    expect(input[1].content[0].text).toContain(
+      "Global: be brief.\n\n--- project-doc ---\n\nProject: run npm test.",
+    );
     const env = input[1].content[1].text as string;
     expect(env).toContain(`<cwd>${h.workspace}</cwd>`);
     expect(env).toContain("<shell>bash</shell>");
@@ -63,7 +67,9 @@ describe("initial context and AGENTS.md", () => {
     fs.writeFileSync(path.join(h.workspace, "AGENTS.md"), "0123456789abcdef");
     const result = await h.run(["exec", "hi"]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`warning: ${path.join(h.workspace, "AGENTS.md")} was truncated: 6 of its 16 bytes were cut`);
+    expect(result.stderr).toContain(
+      `warning: ${path.join(h.workspace, "AGENTS.md")} was truncated: 6 of its 16 bytes were cut`,
+    );
     expect(inputOf(h.server, 0)[1].content[0].text).toContain("<INSTRUCTIONS>\n0123456789\n</INSTRUCTIONS>");
   });
 });
@@ -82,12 +88,28 @@ describe("mid-session changes are appended, never edited", () => {
     expect(h.server.failures).toEqual([]);
     const added = (i: number) => layout(inputOf(h.server, i).slice(inputOf(h.server, i - 1).length));
     expect(added(1)).toEqual(["message/assistant: answer 0", "message/user: two"]);
-    expect(added(2)).toEqual(["message/assistant: answer 1", "message/developer: <permissions instructions>", "message/user: <environment_context>", "message/user: three"]);
-    expect(inputOf(h.server, 2).at(-2).content[0].text).toBe(`<environment_context>\n  <cwd>${path.join(h.workspace, "sub")}</cwd>\n</environment_context>`);
-    expect(added(3)).toEqual(["message/assistant: answer 2", "message/developer: <model_switch> | <permissions instructions>", "message/user: <environment_context>", "message/user: four"]);
+    expect(added(2)).toEqual([
+      "message/assistant: answer 1",
+      "message/developer: <permissions instructions>",
+      "message/user: <environment_context>",
+      "message/user: three",
+    ]);
+    expect(inputOf(h.server, 2).at(-2).content[0].text).toBe(
+      `<environment_context>\n  <cwd>${path.join(h.workspace, "sub")}</cwd>\n</environment_context>`,
+    );
+    expect(added(3)).toEqual([
+      "message/assistant: answer 2",
+      "message/developer: <model_switch> | <permissions instructions>",
+      "message/user: <environment_context>",
+      "message/user: four",
+    ]);
     expect(inputOf(h.server, 3).at(-3).content[1].text).toContain("Sandbox mode is read-only");
     for (let i = 1; i < 4; i++) {
-      expect(h.server.requests[i]!.rawBody.includes(inputPrefix(h.server.requests[i - 1]!.rawBody).slice('{"model":"gpt-5.1-codex"'.length))).toBe(true);
+      expect(
+        h.server.requests[i]!.rawBody.includes(
+          inputPrefix(h.server.requests[i - 1]!.rawBody).slice('{"model":"gpt-5.1-codex"'.length),
+        ),
+      ).toBe(true);
     }
     expect(h.server.requests[3]!.body!.model).toBe("gpt-5.4");
   });
@@ -95,9 +117,17 @@ describe("mid-session changes are appended, never edited", () => {
 
 describe("token and cost accounting", () => {
   it("prints a one-line summary with the cache hit share and keeps totals across resume", async () => {
-    h = await startHarness(scenario(reply(functionCall("update_plan", { plan: [{ step: "a", status: "in_progress" }] })), reply(text("one")), reply(text("two"))));
+    h = await startHarness(
+      scenario(
+        reply(functionCall("update_plan", { plan: [{ step: "a", status: "in_progress" }] })),
+        reply(text("one")),
+        reply(text("two")),
+      ),
+    );
     const first = await h.run(["exec", "hi"]);
-    expect(first.stderr).toMatch(/tokens: [\d,]+ in \([\d,]+ cached, [\d.]+% hit\) · [\d,]+ out · \$\d+\.\d{4} · \d+% context left · 2 requests/);
+    expect(first.stderr).toMatch(
+      /tokens: [\d,]+ in \([\d,]+ cached, [\d.]+% hit\) · [\d,]+ out · \$\d+\.\d{4} · \d+% context left · 2 requests/,
+    );
     const second = await h.run(["exec", "resume", "--last", "again"]);
     expect(second.stderr).toMatch(/· 3 requests\n/);
     const usage = usageLines(h.home);
@@ -108,7 +138,8 @@ describe("token and cost accounting", () => {
   it("warns about a model it does not know, and uses configured prices", async () => {
     h = await startHarness(scenario(reply(text("ok"))), {
       model: "my-local-model",
-      config: "model_context_window = 50000\nmodel_input_price_per_million = 1000000\nmodel_output_price_per_million = 0",
+      config:
+        "model_context_window = 50000\nmodel_input_price_per_million = 1000000\nmodel_output_price_per_million = 0",
     });
     const result = await h.run(["exec", "hi"]);
     expect(result.stderr).toMatch(/model "my-local-model" is not in nightshift's catalogue/);
@@ -133,9 +164,12 @@ function isCompact(r: RecordedRequest): boolean {
 
 describe("compaction", () => {
   it("compacts on demand with the provider's endpoint, keeping the goal and re-injecting the context", async () => {
-    h = await startHarness(scenario(growingStep(1), reply(text("first done")), reply(text("after compaction"))), {
-      config: "[model_providers.fake.placeholder]\n".slice(0, 0),
-    });
+    h = await startHarness(
+      scenario(growingStep(1), reply(text("first done")), reply(text("after compaction"))),
+      {
+        config: "[model_providers.fake.placeholder]\n".slice(0, 0),
+      },
+    );
     fs.appendFileSync(path.join(h.home, "config.toml"), "supports_remote_compaction = true\n");
     expect((await h.run(["exec", "build the parser"])).code).toBe(0);
     const result = await h.run(["exec", "resume", "--last", "--json", "--compact", "continue"]);
@@ -163,7 +197,10 @@ describe("compaction", () => {
         growingStep(1),
         growingStep(2),
         reply(text("done before")),
-        { match: { lastInput: { type: "message", contains: "Context checkpoint" } }, response: { output: [{ type: "message", text: "## Goal\nbuild the parser" }] } },
+        {
+          match: { lastInput: { type: "message", contains: "Context checkpoint" } },
+          response: { output: [{ type: "message", text: "## Goal\nbuild the parser" }] },
+        },
         reply(text("continuing")),
         reply(text("resumed fine")),
       ),
@@ -173,7 +210,11 @@ describe("compaction", () => {
     expect((await h.run(["exec", "resume", "--last", "and again"])).code).toBe(0);
     expect(h.server.failures).toEqual([]);
     const summaryRequest = inputOf(h.server, 3);
-    expect(summaryRequest.slice(0, -1)).toEqual(inputOf(h.server, 2).concat([{ type: "message", role: "assistant", content: [{ type: "output_text", text: "done before" }] }]));
+    expect(summaryRequest.slice(0, -1)).toEqual(
+      inputOf(h.server, 2).concat([
+        { type: "message", role: "assistant", content: [{ type: "output_text", text: "done before" }] },
+      ]),
+    );
     const compacted = inputOf(h.server, 4);
     expect(layout(compacted)).toEqual([
       "message/developer: <permissions instructions>",
@@ -189,7 +230,15 @@ describe("compaction", () => {
   });
 
   it("compacts automatically mid-turn when the context fills, and carries on", async () => {
-    const steps = [growingStep(1), growingStep(2), growingStep(3), growingStep(4), growingStep(5), growingStep(6), reply(text("finished"))];
+    const steps = [
+      growingStep(1),
+      growingStep(2),
+      growingStep(3),
+      growingStep(4),
+      growingStep(5),
+      growingStep(6),
+      reply(text("finished")),
+    ];
     h = await startHarness(scenario(...steps), { config: "model_context_window = 4000" });
     fs.appendFileSync(path.join(h.home, "config.toml"), "supports_remote_compaction = true\n");
     const result = await h.run(["exec", "--json", "long task"]);
@@ -199,7 +248,11 @@ describe("compaction", () => {
     const events = h.jsonEvents(result).filter((e) => e.item?.type === "context_compaction");
     expect(events.every((e) => e.item.reason === "auto")).toBe(true);
     const last = h.server.requests.at(-1)!.body!.input as Item[];
-    expect(layout(last).slice(0, 3)).toEqual(["message/developer: <permissions instructions>", "message/user: <environment_context>", "message/user: long task"]);
+    expect(layout(last).slice(0, 3)).toEqual([
+      "message/developer: <permissions instructions>",
+      "message/user: <environment_context>",
+      "message/user: long task",
+    ]);
   });
 
   it("keeps a 2,000-request session under the context window the whole time", async () => {
@@ -214,7 +267,8 @@ describe("compaction", () => {
     );
     fs.appendFileSync(path.join(h.home, "config.toml"), "supports_remote_compaction = true\n");
     const result = await h.run(["exec", "--json", "a very long job"]);
-    if (result.code !== 0) console.log(result.stdout.split("\n").slice(-5).join("\n"), h.server.failures.slice(0, 1));
+    if (result.code !== 0)
+      console.log(result.stdout.split("\n").slice(-5).join("\n"), h.server.failures.slice(0, 1));
     expect(result.code).toBe(0);
     expect(h.server.failures).toEqual([]);
     const usage = usageLines(h.home);

@@ -32,7 +32,11 @@ describe("nightshift exec against the fake model server", () => {
     expect(input[0].role).toBe("developer");
     expect(input[1].role).toBe("user");
     expect(input[1].content.at(-1).text).toContain("<environment_context>");
-    expect(input.at(-1)).toEqual({ type: "message", role: "user", content: [{ type: "input_text", text: "say hello" }] });
+    expect(input.at(-1)).toEqual({
+      type: "message",
+      role: "user",
+      content: [{ type: "input_text", text: "say hello" }],
+    });
   });
 
   it("runs a multi-step tool loop and sends outputs back in call order", async () => {
@@ -41,9 +45,14 @@ describe("nightshift exec against the fake model server", () => {
         reply(functionCall("shell", { command: ["bash", "-lc", "echo one"] }, "c1")),
         {
           match: { lastInput: { type: "function_call_output", contains: "one" } },
-          response: { output: [functionCall("shell", { command: ["bash", "-lc", "echo two; exit 3"] }, "c2")] },
+          response: {
+            output: [functionCall("shell", { command: ["bash", "-lc", "echo two; exit 3"] }, "c2")],
+          },
         },
-        { match: { lastInput: { type: "function_call_output", contains: "Exit code: 3" } }, response: { output: [text("done")] } },
+        {
+          match: { lastInput: { type: "function_call_output", contains: "Exit code: 3" } },
+          response: { output: [text("done")] },
+        },
       ),
     );
     const result = await h.run(["exec", "--json", "-s", "danger-full-access", "run things"]);

@@ -14,7 +14,14 @@ const retryable: [string, FaultSpec][] = [
   ["a stream cut in the middle of an event", { type: "cut", afterEvents: 2 }],
   ["a stalled stream (idle timeout)", { type: "stall", afterEvents: 1 }],
   ["a malformed event", { type: "malformed", afterEvents: 1 }],
-  ["response.failed rate_limit_exceeded", { type: "failed", code: "rate_limit_exceeded", message: "Rate limit reached. Please try again in 0.05s." }],
+  [
+    "response.failed rate_limit_exceeded",
+    {
+      type: "failed",
+      code: "rate_limit_exceeded",
+      message: "Rate limit reached. Please try again in 0.05s.",
+    },
+  ],
   ["response.failed server_error", { type: "failed", code: "server_error", message: "boom" }],
   ["response.incomplete", { type: "incomplete", reason: "max_output_tokens" }],
 ];
@@ -36,7 +43,9 @@ describe("exec retries transient faults", () => {
   }
 
   it("honours Retry-After before retrying a 429", async () => {
-    h = await startHarness(scenario(fault({ type: "http", status: 429, retryAfter: 0.4 }), reply(text("ok"))));
+    h = await startHarness(
+      scenario(fault({ type: "http", status: 429, retryAfter: 0.4 }), reply(text("ok"))),
+    );
     const result = await h.run(["exec", "--json", "hello"]);
     expect(result.code).toBe(0);
     const retry = h.jsonEvents(result).find((e) => e.type === "error");
@@ -60,9 +69,16 @@ describe("exec retries transient faults", () => {
       scenario(
         fault(
           { type: "cut", afterEvents: 8 },
-          { response: { output: [functionCall("shell", { command: ["bash", "-lc", "echo ran >> log.txt"] }, "c1")] } },
+          {
+            response: {
+              output: [functionCall("shell", { command: ["bash", "-lc", "echo ran >> log.txt"] }, "c1")],
+            },
+          },
         ),
-        { match: { lastInput: { type: "function_call_output", contains: "Exit code: 0" } }, response: { output: [text("done")] } },
+        {
+          match: { lastInput: { type: "function_call_output", contains: "Exit code: 0" } },
+          response: { output: [text("done")] },
+        },
       ),
       { idleTimeoutMs: 500 },
     );
@@ -79,10 +95,26 @@ describe("exec retries transient faults", () => {
 
 describe("exec stops on non-retryable errors", () => {
   const fatal: [string, FaultSpec, RegExp][] = [
-    ["an invalid API key", { type: "http", status: 401, message: "Incorrect API key provided" }, /Incorrect API key/],
-    ["exhausted quota", { type: "failed", code: "insufficient_quota", message: "You exceeded your current quota" }, /exceeded your current quota/],
-    ["an invalid request", { type: "http", status: 400, message: "Invalid value for 'input'" }, /Invalid value/],
-    ["an invalid prompt", { type: "failed", code: "invalid_prompt", message: "Invalid prompt: flagged" }, /Invalid prompt/],
+    [
+      "an invalid API key",
+      { type: "http", status: 401, message: "Incorrect API key provided" },
+      /Incorrect API key/,
+    ],
+    [
+      "exhausted quota",
+      { type: "failed", code: "insufficient_quota", message: "You exceeded your current quota" },
+      /exceeded your current quota/,
+    ],
+    [
+      "an invalid request",
+      { type: "http", status: 400, message: "Invalid value for 'input'" },
+      /Invalid value/,
+    ],
+    [
+      "an invalid prompt",
+      { type: "failed", code: "invalid_prompt", message: "Invalid prompt: flagged" },
+      /Invalid prompt/,
+    ],
   ];
   for (const [name, spec, pattern] of fatal) {
     it(`fails the turn on ${name} without retrying`, async () => {

@@ -31,7 +31,10 @@ describe("sessions", () => {
       n++;
       if (n === 25 || n === 50) return reply(text(`pause ${n}`));
       return n % 3 === 0
-        ? reply(reasoning(`thinking ${n}`, `enc-${n}`), functionCall("update_plan", { plan: [{ step: `step ${n}`, status: "in_progress" }] }))
+        ? reply(
+            reasoning(`thinking ${n}`, `enc-${n}`),
+            functionCall("update_plan", { plan: [{ step: `step ${n}`, status: "in_progress" }] }),
+          )
         : reply(functionCall("shell", { command: ["echo", `call ${n}`] }));
     };
     h = await startHarness(scenario({ generate: step, times: 50 }));
@@ -55,7 +58,11 @@ describe("sessions", () => {
     expect(resumedInput.at(-1).content[0].text).toBe("keep going");
     // Reasoning comes back with its encrypted content and without server ids.
     const sentReasoning = resumedInput.find((item: { type: string }) => item.type === "reasoning");
-    expect(sentReasoning).toEqual({ type: "reasoning", summary: [{ type: "summary_text", text: "thinking 3" }], encrypted_content: "enc-3" });
+    expect(sentReasoning).toEqual({
+      type: "reasoning",
+      summary: [{ type: "summary_text", text: "thinking 3" }],
+      encrypted_content: "enc-3",
+    });
     expect(JSON.stringify(resumedInput)).not.toMatch(/"id":"(rs|fc|msg)_/);
   });
 
@@ -79,7 +86,15 @@ describe("sessions", () => {
     child.kill("SIGKILL");
     await new Promise((resolve) => child.on("close", resolve));
 
-    const result = await h.run(["exec", "resume", "--last", "--json", "-s", "danger-full-access", "what happened?"]);
+    const result = await h.run([
+      "exec",
+      "resume",
+      "--last",
+      "--json",
+      "-s",
+      "danger-full-access",
+      "what happened?",
+    ]);
     expect(h.server.failures).toEqual([]);
     expect(result.code).toBe(0);
     const input = inputOf(h.server, 1);
@@ -112,11 +127,23 @@ describe("the JSONL event stream", () => {
       scenario(
         reply(
           reasoning("Planning the work", "enc-1"),
-          functionCall("update_plan", { plan: [{ step: "write file", status: "in_progress" }, { step: "check", status: "pending" }] }),
+          functionCall("update_plan", {
+            plan: [
+              { step: "write file", status: "in_progress" },
+              { step: "check", status: "pending" },
+            ],
+          }),
         ),
         reply({ type: "custom_tool_call", name: "apply_patch", input: patch, call_id: "p1" }),
         reply(functionCall("shell", { command: ["cat", "hello.txt"] })),
-        reply(functionCall("update_plan", { plan: [{ step: "write file", status: "completed" }, { step: "check", status: "completed" }] })),
+        reply(
+          functionCall("update_plan", {
+            plan: [
+              { step: "write file", status: "completed" },
+              { step: "check", status: "completed" },
+            ],
+          }),
+        ),
         reply(text("All done.")),
       ),
     );
@@ -156,8 +183,18 @@ describe("the JSONL event stream", () => {
   it("reads the prompt from stdin, writes -o, and sends --output-schema as a strict format", async () => {
     h = await startHarness(scenario(reply(text('{"ok":true}'))));
     const schemaFile = path.join(h.workspace, "schema.json");
-    fs.writeFileSync(schemaFile, JSON.stringify({ type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"], additionalProperties: false }));
-    const result = await h.run(["exec", "-o", "last.txt", "--output-schema", "schema.json", "-"], { input: "prompt from stdin\n" });
+    fs.writeFileSync(
+      schemaFile,
+      JSON.stringify({
+        type: "object",
+        properties: { ok: { type: "boolean" } },
+        required: ["ok"],
+        additionalProperties: false,
+      }),
+    );
+    const result = await h.run(["exec", "-o", "last.txt", "--output-schema", "schema.json", "-"], {
+      input: "prompt from stdin\n",
+    });
     expect(result.code).toBe(0);
     expect(fs.readFileSync(path.join(h.workspace, "last.txt"), "utf8")).toBe('{"ok":true}');
     const body = h.server.requests[0]!.body!;

@@ -9,14 +9,22 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../../../..");
 export const BIN = path.join(repoRoot, "packages/cli/bin/nightshift.js");
 
-export type RunResult = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+export type RunResult = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+};
 
 export type Harness = {
   server: FakeModelServer;
   home: string;
   workspace: string;
   env: NodeJS.ProcessEnv;
-  run(args: string[], options?: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
+  run(
+    args: string[],
+    options?: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv },
+  ): Promise<RunResult>;
   /** Starts the binary and hands back the child, for tests that kill it. */
   spawn(args: string[], options?: { cwd?: string }): ReturnType<typeof spawn>;
   // biome-ignore lint/suspicious/noExplicitAny: events are checked field by field in tests
@@ -98,6 +106,7 @@ export async function startHarness(
 }
 
 /** The `input` array of a recorded request. */
+// biome-ignore lint/suspicious/noExplicitAny: request items are checked field by field in tests
 export function inputOf(server: FakeModelServer, index: number): any[] {
-  return server.requests[index]!.body!.input as any[];
+  return server.requests[index]!.body!.input;
 }

@@ -3,7 +3,14 @@ import type { Usage } from "../model/items.js";
 
 /** Everything the engine tells a face (exec printer, TUI, MCP server, task API). */
 export type AgentEvent =
-  | { type: "session_configured"; sessionId: string; model: string; rolloutPath: string; resumed: boolean; cwd: string }
+  | {
+      type: "session_configured";
+      sessionId: string;
+      model: string;
+      rolloutPath: string;
+      resumed: boolean;
+      cwd: string;
+    }
   | { type: "turn_started"; turnId: string }
   | { type: "agent_message_delta"; itemId: string; delta: string }
   | { type: "agent_message"; text: string; phase?: string }
@@ -37,4 +44,9 @@ export type AgentEvent =
       tokensAfter: number;
     }
   | { type: "turn_completed"; turnId: string; usage: Usage; lastAgentMessage: string | null }
-  | { type: "turn_failed"; turnId: string; usage: Usage; error: { message: string; kind: ModelErrorKind | "internal" } };
+  | {
+      type: "turn_failed";
+      turnId: string;
+      usage: Usage;
+      error: { message: string; kind: ModelErrorKind | "internal" };
+    };

@@ -57,7 +57,9 @@ export function projectDocDirs(cwd: string, markers: readonly string[]): string[
 export function discoverAgentsMd(options: AgentsMdOptions): AgentsMdResult {
   const files: string[] = [];
   const warnings: string[] = [];
-  const globalFile = ["AGENTS.override.md", "AGENTS.md"].map((name) => path.join(options.home, name)).find((file) => readIfNonEmpty(file) !== null);
+  const globalFile = ["AGENTS.override.md", "AGENTS.md"]
+    .map((name) => path.join(options.home, name))
+    .find((file) => readIfNonEmpty(file) !== null);
   const globalText = globalFile ? readIfNonEmpty(globalFile)!.trim() : null;
   if (globalFile) files.push(globalFile);
 
@@ -67,11 +69,15 @@ export function discoverAgentsMd(options: AgentsMdOptions): AgentsMdResult {
     const names = ["AGENTS.override.md", "AGENTS.md", ...(options.fallbackFilenames ?? [])];
     let remaining = maxBytes;
     for (const dir of projectDocDirs(options.cwd, options.rootMarkers ?? DEFAULT_PROJECT_ROOT_MARKERS)) {
-      const file = names.map((name) => path.join(dir, name)).find((candidate) => readIfNonEmpty(candidate) !== null);
+      const file = names
+        .map((name) => path.join(dir, name))
+        .find((candidate) => readIfNonEmpty(candidate) !== null);
       if (!file) continue;
       const bytes = Buffer.from(readIfNonEmpty(file)!, "utf8");
       if (remaining === 0) {
-        warnings.push(`${file} was skipped: the AGENTS.md budget (project_doc_max_bytes = ${maxBytes}) is used up`);
+        warnings.push(
+          `${file} was skipped: the AGENTS.md budget (project_doc_max_bytes = ${maxBytes}) is used up`,
+        );
         continue;
       }
       files.push(file);
@@ -79,7 +85,12 @@ export function discoverAgentsMd(options: AgentsMdOptions): AgentsMdResult {
         warnings.push(
           `${file} was truncated: ${bytes.length - remaining} of its ${bytes.length} bytes were cut to stay within project_doc_max_bytes = ${maxBytes}`,
         );
-        projectParts.push(bytes.subarray(0, remaining).toString("utf8").replace(/\uFFFD+$/, ""));
+        projectParts.push(
+          bytes
+            .subarray(0, remaining)
+            .toString("utf8")
+            .replace(/\uFFFD+$/, ""),
+        );
         remaining = 0;
       } else {
         projectParts.push(bytes.toString("utf8"));
@@ -88,7 +99,12 @@ export function discoverAgentsMd(options: AgentsMdOptions): AgentsMdResult {
     }
   }
   const project = projectParts.length > 0 ? projectParts.join("\n\n") : null;
-  const body = globalText && project ? `${globalText}\n\n--- project-doc ---\n\n${project}` : (globalText ?? project);
+  const body =
+    globalText && project ? `${globalText}\n\n--- project-doc ---\n\n${project}` : (globalText ?? project);
   if (!body) return { text: null, files, warnings };
-  return { text: `# AGENTS.md instructions for ${options.cwd}\n\n<INSTRUCTIONS>\n${body}\n</INSTRUCTIONS>`, files, warnings };
+  return {
+    text: `# AGENTS.md instructions for ${options.cwd}\n\n<INSTRUCTIONS>\n${body}\n</INSTRUCTIONS>`,
+    files,
+    warnings,
+  };
 }

@@ -1,6 +1,11 @@
 import type { Agent, TurnHooks } from "../agent/agent.js";
 import type { TurnContext } from "../session/rollout-types.js";
-import { type ContextSources, buildInitialContext, buildSettingsDiff, turnContextOf } from "./initial-context.js";
+import {
+  buildInitialContext,
+  buildSettingsDiff,
+  type ContextSources,
+  turnContextOf,
+} from "./initial-context.js";
 
 /**
  * Puts the initial context in front of a new session's first message, and afterwards appends

@@ -24,7 +24,10 @@ export function environmentContextText(facts: EnvironmentFacts): string {
 
 /** The date in the given time zone as YYYY-MM-DD. */
 export function localDate(epochMs: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    new Date(epochMs),
-  );
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(epochMs));
 }

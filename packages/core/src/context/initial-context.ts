@@ -1,5 +1,5 @@
-import { type ResponseItem, developerMessage } from "../model/items.js";
 import type { TurnSettings } from "../agent/agent.js";
+import { developerMessage, type ResponseItem } from "../model/items.js";
 import type { TurnContext } from "../session/rollout-types.js";
 import { type EnvironmentFacts, environmentContextText } from "./environment.js";
 import { permissionsText } from "./permissions.js";
@@ -27,7 +27,9 @@ export function turnContextOf(settings: TurnSettings): TurnContext {
 }
 
 function networkOf(settings: TurnSettings): EnvironmentFacts["network"] {
-  return settings.policy.mode === "danger-full-access" || settings.policy.networkAccess ? "enabled" : "restricted";
+  return settings.policy.mode === "danger-full-access" || settings.policy.networkAccess
+    ? "enabled"
+    : "restricted";
 }
 
 /**
@@ -79,7 +81,8 @@ export function buildSettingsDiff(
     previous.network_access !== next.network_access ||
     previous.writable_roots.join("\0") !== next.writable_roots.join("\0") ||
     (next.sandbox_mode === "workspace-write" && previous.cwd !== next.cwd);
-  if (permissionsChanged) developer.push(permissionsText(settings.policy, settings.approvalPolicy, settings.cwd));
+  if (permissionsChanged)
+    developer.push(permissionsText(settings.policy, settings.approvalPolicy, settings.cwd));
   if (developer.length > 0) items.push(developerMessage(developer));
 
   const facts: EnvironmentFacts = {};
@@ -89,7 +92,11 @@ export function buildSettingsDiff(
   }
   if (previousDate !== null && previousDate !== sources.currentDate) facts.currentDate = sources.currentDate;
   if (Object.keys(facts).length > 0) {
-    items.push({ type: "message", role: "user", content: [{ type: "input_text", text: environmentContextText(facts) }] });
+    items.push({
+      type: "message",
+      role: "user",
+      content: [{ type: "input_text", text: environmentContextText(facts) }],
+    });
   }
   return items;
 }

@@ -1,5 +1,5 @@
 import { costOf, type ModelInfo } from "../model/catalog.js";
-import { type Usage, ZERO_USAGE, addUsage } from "../model/items.js";
+import { addUsage, type Usage, ZERO_USAGE } from "../model/items.js";
 
 export type LedgerEntry = { model: string; usage: Usage; cost_usd: number | null };
 

@@ -54,7 +54,11 @@ const CATALOG: Record<string, Entry> = {
   "gpt-5.4-mini": openaiReasoning(272_000, { input: 0.5, cachedInput: 0.05, output: 4 }),
   "gpt-5.3-codex": openaiReasoning(272_000, { input: 1.75, cachedInput: 0.175, output: 14 }),
   "gpt-5.2-codex": openaiReasoning(272_000, { input: 1.75, cachedInput: 0.175, output: 14 }),
-  "gpt-5.2": openaiReasoning(272_000, { input: 1.75, cachedInput: 0.175, output: 14 }, { truncation: { mode: "bytes", limit: 10_000 } }),
+  "gpt-5.2": openaiReasoning(
+    272_000,
+    { input: 1.75, cachedInput: 0.175, output: 14 },
+    { truncation: { mode: "bytes", limit: 10_000 } },
+  ),
   "gpt-5.1-codex-max": openaiReasoning(272_000, { input: 1.25, cachedInput: 0.125, output: 10 }),
   "gpt-5.1-codex-mini": openaiReasoning(272_000, { input: 0.25, cachedInput: 0.025, output: 2 }),
   "gpt-5.1-codex": openaiReasoning(272_000, { input: 1.25, cachedInput: 0.125, output: 10 }),
@@ -79,8 +83,16 @@ const CATALOG: Record<string, Entry> = {
     applyPatch: "function",
     truncation: { mode: "bytes", limit: 10_000 },
   },
-  o3: openaiReasoning(200_000, { input: 2, cachedInput: 0.5, output: 8 }, { maxOutputTokens: 100_000, applyPatch: "function" }),
-  "o4-mini": openaiReasoning(200_000, { input: 1.1, cachedInput: 0.275, output: 4.4 }, { maxOutputTokens: 100_000, applyPatch: "function" }),
+  o3: openaiReasoning(
+    200_000,
+    { input: 2, cachedInput: 0.5, output: 8 },
+    { maxOutputTokens: 100_000, applyPatch: "function" },
+  ),
+  "o4-mini": openaiReasoning(
+    200_000,
+    { input: 1.1, cachedInput: 0.275, output: 4.4 },
+    { maxOutputTokens: 100_000, applyPatch: "function" },
+  ),
   "gpt-oss-120b": local(131_072, { reasoning: true, parallelToolCalls: false }),
   "gpt-oss-20b": local(131_072, { reasoning: true, parallelToolCalls: false }),
   "gpt-oss:120b": local(131_072, { reasoning: true }),
@@ -93,7 +105,7 @@ const CATALOG: Record<string, Entry> = {
   gemma3: local(131_072),
   "mistral-small": local(131_072),
   "deepseek-r1": local(131_072),
-  "devstral": local(131_072),
+  devstral: local(131_072),
   "llama3.1": local(131_072),
   "llama3.2": local(131_072),
 };
@@ -119,13 +131,16 @@ export type ModelOverrides = {
 /** Looks a model up; unknown models get conservative defaults and `known: false`. */
 export function lookupModel(slug: string, overrides: ModelOverrides = {}): ModelInfo {
   const name = slug.toLowerCase();
-  const key = CATALOG[name] ? name : PREFIXES.find((prefix) => name.startsWith(prefix) || name.endsWith(`/${prefix}`));
+  const key = CATALOG[name]
+    ? name
+    : PREFIXES.find((prefix) => name.startsWith(prefix) || name.endsWith(`/${prefix}`));
   const entry = key ? CATALOG[key]! : UNKNOWN;
   let prices = entry.prices;
   if (overrides.prices && Object.values(overrides.prices).some((value) => value !== undefined)) {
     prices = {
       input: overrides.prices.input ?? prices?.input ?? 0,
-      cachedInput: overrides.prices.cachedInput ?? prices?.cachedInput ?? overrides.prices.input ?? prices?.input ?? 0,
+      cachedInput:
+        overrides.prices.cachedInput ?? prices?.cachedInput ?? overrides.prices.input ?? prices?.input ?? 0,
       output: overrides.prices.output ?? prices?.output ?? 0,
     };
   }
@@ -146,10 +161,17 @@ export function costOf(
 ): number | null {
   if (!prices) return null;
   const uncached = Math.max(0, usage.input_tokens - usage.cached_input_tokens);
-  return (uncached * prices.input + usage.cached_input_tokens * prices.cachedInput + usage.output_tokens * prices.output) / 1e6;
+  return (
+    (uncached * prices.input +
+      usage.cached_input_tokens * prices.cachedInput +
+      usage.output_tokens * prices.output) /
+    1e6
+  );
 }
 
 /** The per-output budget for a model, honouring config `tool_output_token_limit`. */
 export function modelOutputBudgetBytes(info: ModelInfo, tokenLimitOverride?: number): number {
-  return outputBudgetBytes(tokenLimitOverride !== undefined ? { mode: "tokens", limit: tokenLimitOverride } : info.truncation);
+  return outputBudgetBytes(
+    tokenLimitOverride !== undefined ? { mode: "tokens", limit: tokenLimitOverride } : info.truncation,
+  );
 }

@@ -95,7 +95,12 @@ export function classifyFailedResponse(code: string | undefined, message: string
 }
 
 /** Classifies a non-2xx HTTP answer from the model endpoint. */
-export function classifyHttpError(status: number, bodyText: string, headers: Headers, now: number): ModelError {
+export function classifyHttpError(
+  status: number,
+  bodyText: string,
+  headers: Headers,
+  now: number,
+): ModelError {
   let message = bodyText.trim().slice(0, 2000);
   let code: string | undefined;
   let type: string | undefined;

@@ -45,7 +45,12 @@ export function createNodeTransport(): HttpTransport {
             if (Array.isArray(value)) for (const v of value) headers.append(name, v);
             else if (value !== undefined) headers.set(name, value);
           }
-          resolve({ status: response.statusCode ?? 0, headers, body: response, text: () => readText(response) });
+          resolve({
+            status: response.statusCode ?? 0,
+            headers,
+            body: response,
+            text: () => readText(response),
+          });
         },
       );
       request.on("error", (err) => reject(new Error(err.message, { cause: err })));
@@ -58,6 +63,11 @@ export function fetchTransport(fetchImpl: typeof fetch): HttpTransport {
   return async (url, init) => {
     const response = await fetchImpl(url, init);
     const body = response.body ?? (async function* () {})();
-    return { status: response.status, headers: response.headers, body: body as AsyncIterable<Uint8Array>, text: () => response.text() };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: body as AsyncIterable<Uint8Array>,
+      text: () => response.text(),
+    };
   };
 }

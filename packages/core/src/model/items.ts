@@ -76,9 +76,7 @@ export function developerMessage(texts: string[]): MessageItem {
 }
 
 export function messageText(item: MessageItem): string {
-  return item.content
-    .map((part) => (part.type === "input_image" ? "" : part.text))
-    .join("");
+  return item.content.map((part) => (part.type === "input_image" ? "" : part.text)).join("");
 }
 
 /** Token usage as reported by `response.completed`. */

@@ -18,7 +18,8 @@ export function normalizeOutputItem(raw: Raw): ResponseItem | null {
       const parts: ContentPart[] = content
         .filter((part) => part.type === "output_text" || part.type === "input_text")
         .map((part) => ({ type: "output_text", text: str(part.text) }));
-      const role = raw.role === "assistant" || raw.role === undefined ? "assistant" : (raw.role as "assistant");
+      const role =
+        raw.role === "assistant" || raw.role === undefined ? "assistant" : (raw.role as "assistant");
       const item: ResponseItem = { type: "message", role, content: parts };
       if (raw.phase === "commentary" || raw.phase === "final_answer") item.phase = raw.phase;
       return item;
@@ -30,7 +31,8 @@ export function normalizeOutputItem(raw: Raw): ResponseItem | null {
         summary: summary.map((part) => ({ type: "summary_text", text: str(part.text) })),
       };
       const content = Array.isArray(raw.content) ? (raw.content as Raw[]) : [];
-      if (content.length > 0) item.content = content.map((part) => ({ type: "reasoning_text", text: str(part.text) }));
+      if (content.length > 0)
+        item.content = content.map((part) => ({ type: "reasoning_text", text: str(part.text) }));
       if (typeof raw.encrypted_content === "string") item.encrypted_content = raw.encrypted_content;
       return item;
     }
@@ -53,7 +55,12 @@ export function normalizeOutputItem(raw: Raw): ResponseItem | null {
       return item;
     }
     case "custom_tool_call":
-      return { type: "custom_tool_call", name: str(raw.name), input: str(raw.input), call_id: str(raw.call_id) };
+      return {
+        type: "custom_tool_call",
+        name: str(raw.name),
+        input: str(raw.input),
+        call_id: str(raw.call_id),
+      };
     case "compaction":
     case "compaction_summary":
       return { type: "compaction", encrypted_content: str(raw.encrypted_content) };

@@ -25,6 +25,7 @@ export const MAX_RETRIES_CAP = 100;
 
 export function providerUrl(provider: ProviderInfo, path: string): string {
   const url = new URL(`${provider.baseUrl.replace(/\/+$/, "")}${path}`);
-  for (const key of Object.keys(provider.queryParams).sort()) url.searchParams.set(key, provider.queryParams[key]!);
+  for (const key of Object.keys(provider.queryParams).sort())
+    url.searchParams.set(key, provider.queryParams[key]!);
   return url.toString();
 }

@@ -28,7 +28,12 @@ export function buildResponsesBody(request: ModelRequest, options: { store: bool
   const text: Record<string, unknown> = {};
   if (request.verbosity) text.verbosity = request.verbosity;
   if (request.outputSchema) {
-    text.format = { type: "json_schema", strict: true, schema: request.outputSchema, name: "nightshift_output_schema" };
+    text.format = {
+      type: "json_schema",
+      strict: true,
+      schema: request.outputSchema,
+      name: "nightshift_output_schema",
+    };
   }
   if (Object.keys(text).length > 0) head.push(`"text":${JSON.stringify(text)}`);
   return `{${head.join(",")}}`;

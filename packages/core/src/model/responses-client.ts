@@ -1,11 +1,11 @@
 import type { ModelClient, ModelRequest, ModelStreamEvent } from "./client.js";
-import { ModelError, classifyFailedResponse, classifyHttpError } from "./errors.js";
+import { classifyFailedResponse, classifyHttpError, ModelError } from "./errors.js";
+import type { HttpResponse, HttpTransport } from "./http-transport.js";
 import { type ResponseItem, type Usage, ZERO_USAGE } from "./items.js";
 import { normalizeOutputItem } from "./normalize.js";
 import { type ProviderInfo, providerUrl } from "./provider.js";
 import { buildCompactBody, buildResponsesBody } from "./responses-body.js";
 import { readSse } from "./sse.js";
-import type { HttpResponse, HttpTransport } from "./http-transport.js";
 
 export type HttpDeps = {
   transport: HttpTransport;
@@ -52,8 +52,15 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
       const connection = linkedAbort(signal);
       let finished = false;
       try {
-        const response = await post("/responses", body, headersFor(request, "text/event-stream"), connection.signal);
-        yield* parseResponsesStream(readSse(response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }));
+        const response = await post(
+          "/responses",
+          body,
+          headersFor(request, "text/event-stream"),
+          connection.signal,
+        );
+        yield* parseResponsesStream(
+          readSse(response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }),
+        );
         finished = true;
       } finally {
         connection.release(finished);
@@ -61,12 +68,20 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
     },
 
     async compact(request, signal) {
-      const response = await post("/responses/compact", buildCompactBody(request), headersFor(request, "application/json"), signal);
+      const response = await post(
+        "/responses/compact",
+        buildCompactBody(request),
+        headersFor(request, "application/json"),
+        signal,
+      );
       let json: { output?: Raw[]; usage?: Raw };
       try {
         json = JSON.parse(await response.text()) as { output?: Raw[]; usage?: Raw };
       } catch (err) {
-        throw new ModelError("malformed_event", `the compaction endpoint returned invalid JSON: ${(err as Error).message}`);
+        throw new ModelError(
+          "malformed_event",
+          `the compaction endpoint returned invalid JSON: ${(err as Error).message}`,
+        );
       }
       const output = (json.output ?? [])
         .map((raw) => (raw.type === "message" ? normalizeInputMessage(raw) : normalizeOutputItem(raw)))
@@ -152,7 +167,11 @@ async function* parseResponsesStream(
         break;
       case "response.reasoning_summary_text.delta":
       case "response.reasoning_text.delta":
-        yield { type: "reasoning_delta", itemId: String(data.item_id ?? ""), delta: String(data.delta ?? "") };
+        yield {
+          type: "reasoning_delta",
+          itemId: String(data.item_id ?? ""),
+          delta: String(data.delta ?? ""),
+        };
         break;
       case "response.output_item.done": {
         const item = normalizeOutputItem((data.item ?? {}) as Raw);
@@ -161,7 +180,11 @@ async function* parseResponsesStream(
       }
       case "response.completed": {
         const response = (data.response ?? {}) as Raw;
-        yield { type: "completed", responseId: String(response.id ?? ""), usage: parseUsage(response.usage as Raw) };
+        yield {
+          type: "completed",
+          responseId: String(response.id ?? ""),
+          usage: parseUsage(response.usage as Raw),
+        };
         return;
       }
       case "response.failed": {
@@ -173,7 +196,10 @@ async function* parseResponsesStream(
       }
       case "response.incomplete": {
         const details = ((data.response as Raw | undefined)?.incomplete_details ?? {}) as Raw;
-        throw new ModelError("incomplete", `Incomplete response returned, reason: ${String(details.reason ?? "unknown")}`);
+        throw new ModelError(
+          "incomplete",
+          `Incomplete response returned, reason: ${String(details.reason ?? "unknown")}`,
+        );
       }
       case "error": {
         const code = typeof data.code === "string" ? data.code : undefined;

@@ -19,7 +19,10 @@ export function retryDelayMs(error: ModelError, attempt: number, random: () => n
 }
 
 /** How many attempts a kind of failure may use: HTTP-level faults vs. stream faults. */
-export function retryBudget(error: ModelError, limits: { requestMaxRetries: number; streamMaxRetries: number }): number {
+export function retryBudget(
+  error: ModelError,
+  limits: { requestMaxRetries: number; streamMaxRetries: number },
+): number {
   switch (error.kind) {
     case "transport":
     case "http_5xx":

@@ -45,7 +45,9 @@ function readWithTimeout(
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new ModelError("idle_timeout", `idle timeout waiting for SSE (no data for ${idleTimeoutMs} ms)`));
+      reject(
+        new ModelError("idle_timeout", `idle timeout waiting for SSE (no data for ${idleTimeoutMs} ms)`),
+      );
     }, idleTimeoutMs);
     const cleanup = () => {
       clearTimeout(timer);
@@ -60,9 +62,13 @@ function readWithTimeout(
       (err: unknown) => {
         cleanup();
         reject(
-          new ModelError("stream_closed", `stream closed before response.completed: ${(err as Error).message}`, {
-            cause: err,
-          }),
+          new ModelError(
+            "stream_closed",
+            `stream closed before response.completed: ${(err as Error).message}`,
+            {
+              cause: err,
+            },
+          ),
         );
       },
     );

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { Agent, type AgentDeps, type TurnHooks, type TurnSettings } from "../agent/agent.js";
 import { History } from "../agent/history.js";
-import { type ResponseItem, isToolCall } from "../model/items.js";
 import { outputItemFor } from "../agent/tool-calls.js";
+import { isToolCall, type ResponseItem } from "../model/items.js";
 import { type LoadedSession, loadRollout } from "./rollout-reader.js";
 import { RolloutWriter, rolloutPathFor } from "./rollout-writer.js";
 
@@ -22,7 +22,13 @@ export type OpenSessionArgs = {
   now: () => Date;
 };
 
-export type OpenedSession = { agent: Agent; rolloutPath: string; resumed: boolean; warnings: string[]; loaded: LoadedSession | null };
+export type OpenedSession = {
+  agent: Agent;
+  rolloutPath: string;
+  resumed: boolean;
+  warnings: string[];
+  loaded: LoadedSession | null;
+};
 
 /** Starts a new session or resumes a stored one, rebuilding exactly the history it had. */
 export function openSession(args: OpenSessionArgs): OpenedSession {
@@ -30,9 +36,12 @@ export function openSession(args: OpenSessionArgs): OpenedSession {
   const toolNames = args.deps.tools.names;
   if (args.resumeFrom) {
     const loaded = loadRollout(args.resumeFrom);
-    if (loaded.skippedLines > 0) warnings.push(`skipped ${loaded.skippedLines} unreadable line(s) in ${args.resumeFrom}`);
+    if (loaded.skippedLines > 0)
+      warnings.push(`skipped ${loaded.skippedLines} unreadable line(s) in ${args.resumeFrom}`);
     if (loaded.meta.tools.join(",") !== toolNames.join(",")) {
-      warnings.push("the tool list differs from the one this session started with; the prompt cache will miss once");
+      warnings.push(
+        "the tool list differs from the one this session started with; the prompt cache will miss once",
+      );
     }
     const rollout = new RolloutWriter(args.resumeFrom, args.now);
     const agent = new Agent({
@@ -84,7 +93,8 @@ function scratchDirFor(home: string, id: string): string {
 function missingOutputs(loaded: LoadedSession): ResponseItem[] {
   const answered = new Set<string>();
   for (const item of loaded.history) {
-    if (item.type === "function_call_output" || item.type === "custom_tool_call_output") answered.add(item.call_id);
+    if (item.type === "function_call_output" || item.type === "custom_tool_call_output")
+      answered.add(item.call_id);
   }
   const repairs: ResponseItem[] = [];
   for (const item of loaded.history) {

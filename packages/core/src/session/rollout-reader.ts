@@ -68,7 +68,9 @@ export function findRollout(home: string, query: { id: string } | { last: true }
   const root = path.join(home, "sessions");
   const files = listRollouts(root);
   if ("last" in query) return files[0] ?? null;
-  const matches = files.filter((file) => path.basename(file, ".jsonl").endsWith(query.id) || sessionIdOf(file).startsWith(query.id));
+  const matches = files.filter(
+    (file) => path.basename(file, ".jsonl").endsWith(query.id) || sessionIdOf(file).startsWith(query.id),
+  );
   if (matches.length > 1 && !matches.every((file) => sessionIdOf(file) === sessionIdOf(matches[0]!))) {
     throw new Error(`session id prefix "${query.id}" is ambiguous; give more characters`);
   }
@@ -94,7 +96,8 @@ export function listRollouts(root: string): string[] {
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory() && depth < 3) walk(full, depth + 1);
-      else if (entry.isFile() && ROLLOUT_NAME.test(entry.name)) found.push({ file: full, mtime: fs.statSync(full).mtimeMs });
+      else if (entry.isFile() && ROLLOUT_NAME.test(entry.name))
+        found.push({ file: full, mtime: fs.statSync(full).mtimeMs });
     }
   };
   walk(root, 0);

@@ -59,16 +59,22 @@ describe("AGENTS.md discovery", () => {
     write(path.join(repo, "sub", "CLAUDE.md"), "fallback rules");
     write(path.join(repo, "sub", "inner", "marker.txt"), "");
     const cwd = path.join(repo, "sub", "inner");
-    expect(discoverAgentsMd({ home, cwd, fallbackFilenames: ["CLAUDE.md"] }).files).toEqual([path.join(repo, "sub", "CLAUDE.md")]);
+    expect(discoverAgentsMd({ home, cwd, fallbackFilenames: ["CLAUDE.md"] }).files).toEqual([
+      path.join(repo, "sub", "CLAUDE.md"),
+    ]);
     // With a marker below the fallback, the project root moves down and the file is out of scope.
-    expect(discoverAgentsMd({ home, cwd, fallbackFilenames: ["CLAUDE.md"], rootMarkers: ["marker.txt"] }).files).toEqual([]);
+    expect(
+      discoverAgentsMd({ home, cwd, fallbackFilenames: ["CLAUDE.md"], rootMarkers: ["marker.txt"] }).files,
+    ).toEqual([]);
   });
 
   it("searches only cwd when no project root is found", () => {
     const loose = path.join(base, "loose", "dir");
     write(path.join(base, "loose", "AGENTS.md"), "parent, not a project");
     write(path.join(loose, "AGENTS.md"), "here");
-    expect(discoverAgentsMd({ home, cwd: loose, rootMarkers: ["no-such-marker"] }).files).toEqual([path.join(loose, "AGENTS.md")]);
+    expect(discoverAgentsMd({ home, cwd: loose, rootMarkers: ["no-such-marker"] }).files).toEqual([
+      path.join(loose, "AGENTS.md"),
+    ]);
   });
 
   it("cuts the file that crosses the budget, warns which and how much, and skips the rest", () => {

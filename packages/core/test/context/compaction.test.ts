@@ -11,11 +11,20 @@ afterEach(async () => setup?.close());
 
 const sources = { agentsMd: null, shell: "bash", timezone: "UTC", currentDate: "2026-11-21" };
 const bigPlan = (n: number) =>
-  reply(functionCall("update_plan", { explanation: "x".repeat(6000), plan: [{ step: `s${n}`, status: "in_progress" }] }));
+  reply(
+    functionCall("update_plan", {
+      explanation: "x".repeat(6000),
+      plan: [{ step: `s${n}`, status: "in_progress" }],
+    }),
+  );
 
 function compactionHooks(limitTokens: number, preferRemote = false) {
   return (agent: Setup["agent"]) =>
-    autoCompactHooks({ limitTokens, preferRemote, initialContext: () => buildInitialContext(agent.settings, sources) });
+    autoCompactHooks({
+      limitTokens,
+      preferRemote,
+      initialContext: () => buildInitialContext(agent.settings, sources),
+    });
 }
 
 function compactedEvents(events: AgentEvent[]) {
@@ -27,7 +36,10 @@ describe("compaction guards", () => {
     setup = await agentAgainstFakeServer(
       scenario(
         bigPlan(1),
-        { match: { lastInput: { contains: "Context checkpoint" } }, response: { output: [text("y".repeat(40_000))] } },
+        {
+          match: { lastInput: { contains: "Context checkpoint" } },
+          response: { output: [text("y".repeat(40_000))] },
+        },
         reply(text("done")),
       ),
       { hooks: compactionHooks(2_000) },
@@ -36,7 +48,9 @@ describe("compaction guards", () => {
     expect(setup.server.failures).toEqual([]);
     const [compacted] = compactedEvents(events);
     expect(compacted).toMatchObject({ method: "truncation", reason: "auto" });
-    expect(events.some((e) => e.type === "warning" && /not smaller than the original/.test(e.message))).toBe(true);
+    expect(events.some((e) => e.type === "warning" && /not smaller than the original/.test(e.message))).toBe(
+      true,
+    );
     const last = JSON.stringify(setup.server.requests.at(-1)!.body!.input);
     expect(last).toContain("the goal");
     expect(last).toContain("[nightshift live plan]");
@@ -46,10 +60,10 @@ describe("compaction guards", () => {
 
   it("stops the turn with a clear error instead of compacting in a loop", async () => {
     // Every response adds more than the whole limit: no compaction can help.
-    setup = await agentAgainstFakeServer(
-      scenario({ times: 20, generate: () => bigPlan(0) }),
-      { hooks: compactionHooks(1_000, true), remoteCompaction: true },
-    );
+    setup = await agentAgainstFakeServer(scenario({ times: 20, generate: () => bigPlan(0) }), {
+      hooks: compactionHooks(1_000, true),
+      remoteCompaction: true,
+    });
     const events = await setup.turn("go");
     const failed = events.at(-1)!;
     expect(failed.type).toBe("turn_failed");
@@ -63,7 +77,13 @@ describe("compaction guards", () => {
       scenario(
         bigPlan(1),
         reply(text("first")),
-        { fault: { type: "failed", code: "context_length_exceeded", message: "Your input exceeds the context window" } },
+        {
+          fault: {
+            type: "failed",
+            code: "context_length_exceeded",
+            message: "Your input exceeds the context window",
+          },
+        },
         { match: { lastInput: { contains: "Context checkpoint" } }, response: { output: [text("summary")] } },
         reply(text("answered after compaction")),
       ),
@@ -73,13 +93,21 @@ describe("compaction guards", () => {
     const events = await setup.turn("two");
     expect(setup.server.failures).toEqual([]);
     expect(compactedEvents(events)).toMatchObject([{ reason: "context_window_exceeded", method: "local" }]);
-    expect(events.at(-1)).toMatchObject({ type: "turn_completed", lastAgentMessage: "answered after compaction" });
+    expect(events.at(-1)).toMatchObject({
+      type: "turn_completed",
+      lastAgentMessage: "answered after compaction",
+    });
     expect(setup.clock.sleeps).toEqual([]);
   });
 
   it("waits for the server's hint before retrying a rate limit (injected clock, no real wait)", async () => {
     setup = await agentAgainstFakeServer(
-      scenario({ fault: { type: "http", status: 429, retryAfter: 7 } }, { fault: { type: "failed", code: "rate_limit_exceeded", message: "Please try again in 1.5s." } }, { fault: { type: "http", status: 500 } }, reply(text("ok"))),
+      scenario(
+        { fault: { type: "http", status: 429, retryAfter: 7 } },
+        { fault: { type: "failed", code: "rate_limit_exceeded", message: "Please try again in 1.5s." } },
+        { fault: { type: "http", status: 500 } },
+        reply(text("ok")),
+      ),
     );
     const events = await setup.turn("hi");
     expect(events.at(-1)!.type).toBe("turn_completed");

@@ -25,7 +25,12 @@ export function instantClock(): InstantClock {
 /** A real Agent talking to a real fake model server, with an injected clock and real files. */
 export async function agentAgainstFakeServer(
   scenario: Scenario,
-  options: { hooks?: (agent: Agent) => TurnHooks; contextWindow?: number; tools?: Tool[]; remoteCompaction?: boolean } = {},
+  options: {
+    hooks?: (agent: Agent) => TurnHooks;
+    contextWindow?: number;
+    tools?: Tool[];
+    remoteCompaction?: boolean;
+  } = {},
 ) {
   const server: FakeModelServer = await startFakeModelServer({ scenario });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ns-agent-"));

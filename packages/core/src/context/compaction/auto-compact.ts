@@ -24,14 +24,19 @@ export function autoCompactLimit(contextWindow: number, configured?: number): nu
 }
 
 /** Turn hooks that compact before a turn and between requests when the context is full. */
-export function autoCompactHooks(
-  config: AutoCompactConfig,
-): Pick<TurnHooks, "beforeTurn" | "afterResponse" | "onContextWindowExceeded"> & {
+export function autoCompactHooks(config: AutoCompactConfig): Pick<
+  TurnHooks,
+  "beforeTurn" | "afterResponse" | "onContextWindowExceeded"
+> & {
   compactNow(agent: Agent, signal: AbortSignal, reason: "manual" | "context_window_exceeded"): Promise<void>;
 } {
   let unhelpful = 0;
   let requestsSinceCompaction = Number.POSITIVE_INFINITY;
-  const run = async (agent: Agent, signal: AbortSignal, reason: "auto" | "manual" | "context_window_exceeded") => {
+  const run = async (
+    agent: Agent,
+    signal: AbortSignal,
+    reason: "auto" | "manual" | "context_window_exceeded",
+  ) => {
     if (reason !== "manual" && unhelpful >= MAX_UNHELPFUL_COMPACTIONS) {
       throw new Error(
         `compaction is not keeping the context under ${config.limitTokens} tokens (${unhelpful} compactions in a row did not help); stopping instead of looping`,
@@ -52,7 +57,8 @@ export function autoCompactHooks(
   return {
     async beforeTurn(agent, signal) {
       unhelpful = 0;
-      if (agent.history.length > 0 && agent.contextTokens() >= config.limitTokens) await run(agent, signal, "auto");
+      if (agent.history.length > 0 && agent.contextTokens() >= config.limitTokens)
+        await run(agent, signal, "auto");
     },
     async afterResponse(agent, _usage, needsFollowUp, signal) {
       requestsSinceCompaction++;

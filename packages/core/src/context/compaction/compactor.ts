@@ -1,9 +1,8 @@
 import type { Agent } from "../../agent/agent.js";
 import type { AgentEvent } from "../../agent/events.js";
 import { ModelError } from "../../model/errors.js";
-import { type MessageItem, type ResponseItem, messageText } from "../../model/items.js";
+import { type MessageItem, messageText, type ResponseItem } from "../../model/items.js";
 import { retryDelayMs } from "../../model/retry.js";
-import { truncateItemsToBudget } from "./truncation.js";
 import {
   estimateTokens,
   isRealUserMessage,
@@ -13,6 +12,7 @@ import {
   userNote,
 } from "./history-facts.js";
 import { GOAL_PREFIX, PLAN_PREFIX, SUMMARY_PREFIX, SUMMARY_PROMPT } from "./prompts.js";
+import { truncateItemsToBudget } from "./truncation.js";
 
 export const RECENT_USER_MESSAGES_MAX_TOKENS = 20_000;
 /** Attempts of the local summary request when the context itself overflows. */
@@ -48,10 +48,16 @@ export async function compactAgentHistory(agent: Agent, options: CompactionOptio
         : await localCompaction(agent, options);
   } catch (err) {
     if (options.signal.aborted) throw err;
-    agent.emit({ type: "warning", message: `compaction by the model failed (${(err as Error).message}); truncating history instead` });
+    agent.emit({
+      type: "warning",
+      message: `compaction by the model failed (${(err as Error).message}); truncating history instead`,
+    });
   }
   if (result && estimateTokens(result.items) >= tokensBefore) {
-    agent.emit({ type: "warning", message: "the compacted history was not smaller than the original; truncating history instead" });
+    agent.emit({
+      type: "warning",
+      message: "the compacted history was not smaller than the original; truncating history instead",
+    });
     result = null;
   }
   if (!result || estimateTokens(result.items) > options.targetTokens) {
@@ -68,9 +74,13 @@ export async function compactAgentHistory(agent: Agent, options: CompactionOptio
 }
 
 /** Goal and plan notes that must survive whatever method compacts. */
-function survivors(items: readonly ResponseItem[], kept: readonly ResponseItem[]): { goal: MessageItem[]; plan: MessageItem[] } {
+function survivors(
+  items: readonly ResponseItem[],
+  kept: readonly ResponseItem[],
+): { goal: MessageItem[]; plan: MessageItem[] } {
   const goal = originalGoal(items);
-  const goalKept = goal && kept.some((item) => item.type === "message" && messageText(item) === messageText(goal));
+  const goalKept =
+    goal && kept.some((item) => item.type === "message" && messageText(item) === messageText(goal));
   const plan = livePlan(items);
   return {
     goal: goal && !goalKept ? [userNote(`${GOAL_PREFIX}\n${messageText(goal)}`)] : [],
@@ -85,7 +95,8 @@ async function remoteCompaction(agent: Agent, options: CompactionOptions): Promi
     if (item.type === "message" && item.role === "assistant") return true;
     return isRealUserMessage(item);
   });
-  if (!kept.some((item) => item.type === "compaction")) throw new Error("the compaction endpoint returned no compaction item");
+  if (!kept.some((item) => item.type === "compaction"))
+    throw new Error("the compaction endpoint returned no compaction item");
   const { goal, plan } = survivors(agent.history.items, kept);
   return { items: [...options.initialContext(), ...goal, ...kept, ...plan], method: "remote" };
 }

@@ -1,8 +1,15 @@
-import { type MessageItem, type ResponseItem, messageText } from "../../model/items.js";
+import { type MessageItem, messageText, type ResponseItem } from "../../model/items.js";
 import { GOAL_PREFIX, PLAN_PREFIX, SUMMARY_PREFIX } from "./prompts.js";
 
 /** Fragments the engine injects as user messages; they are not the user's words. */
-const INJECTED_PREFIXES = ["<environment_context>", "# AGENTS.md instructions", "<user_instructions>", SUMMARY_PREFIX, PLAN_PREFIX, GOAL_PREFIX];
+const INJECTED_PREFIXES = [
+  "<environment_context>",
+  "# AGENTS.md instructions",
+  "<user_instructions>",
+  SUMMARY_PREFIX,
+  PLAN_PREFIX,
+  GOAL_PREFIX,
+];
 
 export function isRealUserMessage(item: ResponseItem): item is MessageItem {
   if (item.type !== "message" || item.role !== "user") return false;
@@ -18,7 +25,11 @@ export function originalGoal(items: readonly ResponseItem[]): MessageItem | null
 function findGoalNote(items: readonly ResponseItem[]): MessageItem | null {
   for (const item of items) {
     if (item.type === "message" && item.role === "user" && messageText(item).startsWith(GOAL_PREFIX)) {
-      return { type: "message", role: "user", content: [{ type: "input_text", text: messageText(item).slice(GOAL_PREFIX.length).trimStart() }] };
+      return {
+        type: "message",
+        role: "user",
+        content: [{ type: "input_text", text: messageText(item).slice(GOAL_PREFIX.length).trimStart() }],
+      };
     }
   }
   return null;
@@ -67,7 +78,11 @@ export function recentUserMessages(items: readonly ResponseItem[], maxTokens: nu
       budget -= text.length;
     } else {
       const half = Math.floor(budget / 2);
-      kept.push(userNote(`${text.slice(0, half)}\n…[${text.length - budget} characters cut]…\n${text.slice(text.length - half)}`));
+      kept.push(
+        userNote(
+          `${text.slice(0, half)}\n…[${text.length - budget} characters cut]…\n${text.slice(text.length - half)}`,
+        ),
+      );
       budget = 0;
     }
   }

@@ -22,8 +22,12 @@ export function truncateItemsToBudget(items: readonly ResponseItem[], budgetToke
     budget -= size;
   }
   kept.reverse();
-  const calls = new Set(kept.flatMap((item) => ("call_id" in item && !item.type.endsWith("_output") ? [item.call_id] : [])));
-  return kept.filter((item) => !(item.type.endsWith("_output") && "call_id" in item && !calls.has(item.call_id)));
+  const calls = new Set(
+    kept.flatMap((item) => ("call_id" in item && !item.type.endsWith("_output") ? [item.call_id] : [])),
+  );
+  return kept.filter(
+    (item) => !(item.type.endsWith("_output") && "call_id" in item && !calls.has(item.call_id)),
+  );
 }
 
 function shrink(item: ResponseItem): ResponseItem {
@@ -32,9 +36,15 @@ function shrink(item: ResponseItem): ResponseItem {
       ? text
       : `${text.slice(0, MAX_ITEM_CHARS_WHEN_ALONE / 2)}\n…[${text.length - MAX_ITEM_CHARS_WHEN_ALONE} characters cut]…\n${text.slice(-MAX_ITEM_CHARS_WHEN_ALONE / 2)}`;
   if (item.type === "message") {
-    return { ...item, content: item.content.map((part) => (part.type === "input_image" ? part : { ...part, text: cut(part.text) })) };
+    return {
+      ...item,
+      content: item.content.map((part) =>
+        part.type === "input_image" ? part : { ...part, text: cut(part.text) },
+      ),
+    };
   }
-  if (item.type === "function_call_output" && typeof item.output === "string") return { ...item, output: cut(item.output) };
+  if (item.type === "function_call_output" && typeof item.output === "string")
+    return { ...item, output: cut(item.output) };
   if (item.type === "custom_tool_call_output") return { ...item, output: cut(item.output) };
   return item;
 }
