@@ -4,7 +4,12 @@ export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access"
 export type ApprovalPolicy = "untrusted" | "on-failure" | "on-request" | "never";
 
 export const SANDBOX_MODES: readonly SandboxMode[] = ["read-only", "workspace-write", "danger-full-access"];
-export const APPROVAL_POLICIES: readonly ApprovalPolicy[] = ["untrusted", "on-failure", "on-request", "never"];
+export const APPROVAL_POLICIES: readonly ApprovalPolicy[] = [
+  "untrusted",
+  "on-failure",
+  "on-request",
+  "never",
+];
 
 /** What a command or a file edit may touch. */
 export type SandboxPolicy = {
@@ -38,13 +43,18 @@ function isInside(child: string, parent: string): boolean {
  * Whether `target` (an absolute path, already resolved through symlinks by the caller) may be
  * written under `policy`.
  */
-export function isPathWritable(policy: SandboxPolicy, cwd: string, target: string, env: NodeJS.ProcessEnv = {}): boolean {
+export function isPathWritable(
+  policy: SandboxPolicy,
+  cwd: string,
+  target: string,
+  env: NodeJS.ProcessEnv = {},
+): boolean {
   if (policy.mode === "danger-full-access") return true;
   if (policy.mode === "read-only") return false;
-  for (const root of writableRoots(policy, cwd, env)) {
-    if (!isInside(target, root)) continue;
-    const protectedHit = PROTECTED_SUBDIRS.some((sub) => isInside(target, path.join(root, sub)));
-    if (!protectedHit) return true;
-  }
-  return false;
+  const roots = writableRoots(policy, cwd, env);
+  // A protected folder of one root stays read-only even when an enclosing root (such as /tmp) covers it.
+  const inProtected = roots.some((root) =>
+    PROTECTED_SUBDIRS.some((sub) => isInside(target, path.join(root, sub))),
+  );
+  return !inProtected && roots.some((root) => isInside(target, root));
 }
