@@ -29,6 +29,7 @@ import {
   modelOutputBudgetBytes,
   openSession,
   probeSandbox,
+  PtySessionManager,
   systemClock,
   usageSummaryLine,
 } from "@nightshift/core";
@@ -129,6 +130,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
     ? readInstructionsFile(settingsToml.model_instructions_file, runtime.cwd)
     : BASE_INSTRUCTIONS;
 
+  const ptySessions = new PtySessionManager({ sandbox: probe, env });
   let bashParser: Promise<BashParser | undefined> | null = null;
   const limitTokens = autoCompactLimit(info.contextWindow, settingsToml.model_auto_compact_token_limit);
   const compaction = autoCompactHooks({
@@ -175,6 +177,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
       newId: randomUUID,
       ledger: new UsageLedger((model) => lookupModel(model).prices ?? info.prices),
       approvalCache: new ApprovalCache(),
+      ptySessions,
       bashParser: () => {
         bashParser ??= loadBashParser().catch(() => undefined);
         return bashParser;
@@ -209,6 +212,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
     },
     summary: () => usageSummaryLine(opened.agent.deps.ledger, info.contextWindow, opened.agent.contextTokens()),
     async close() {
+      await ptySessions.close();
       opened.agent.deps.rollout.close();
     },
   };

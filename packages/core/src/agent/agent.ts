@@ -18,6 +18,7 @@ import type { ApprovalCallback, CommandRunner, ToolContext } from "../tools/tool
 import type { UsageLedger } from "../context/ledger.js";
 import type { ApprovalCache } from "../sandbox/approval.js";
 import type { BashParser } from "../sandbox/bash-script.js";
+import type { PtySessionManager } from "../exec/pty-sessions.js";
 import { Channel } from "./channel.js";
 import type { Clock } from "./clock.js";
 import type { AgentEvent } from "./events.js";
@@ -55,6 +56,8 @@ export type AgentDeps = {
   /** What the user approved "for this session". */
   approvalCache: ApprovalCache;
   bashParser: () => Promise<BashParser | undefined>;
+  /** Interactive processes of the session; whoever creates it closes it with the session. */
+  ptySessions?: PtySessionManager;
 };
 
 /** Hooks that context management plugs into the loop (initial context, diffs, compaction). */
@@ -327,6 +330,7 @@ export class Agent {
       scratchDir: this.deps.scratchDir,
       outputBudgetBytes: this.settings.outputBudgetBytes,
       progress: (event) => this.emit({ type: "tool_call_progress", callId, text: event.text }),
+      ptySessions: this.deps.ptySessions,
     };
   }
 }

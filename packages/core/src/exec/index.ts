@@ -8,6 +8,15 @@ export {
 export { HeadTailBuffer } from "./head-tail-buffer.js";
 export { loadPty, type PtyModule } from "./pty.js";
 export {
+  MAX_PTY_SESSIONS,
+  PTY_OUTPUT_CAP_BYTES,
+  PtySession,
+  PtySessionManager,
+  type PtySessionManagerDeps,
+  type SessionRead,
+  type YieldTimer,
+} from "./pty-sessions.js";
+export {
   DEFAULT_DRAIN_TIMEOUT_MS,
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_OUTPUT_BYTES,

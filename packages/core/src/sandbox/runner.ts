@@ -1,5 +1,5 @@
 import { buildCommandEnv } from "../exec/env.js";
-import { type ProcessRequest, runProcess } from "../exec/run-process.js";
+import { runProcess } from "../exec/run-process.js";
 import type { CommandRequest, CommandResult, CommandRunner } from "../tools/tool.js";
 import { wrapWithBwrap } from "./bwrap.js";
 import type { SandboxMode } from "./policy.js";
@@ -17,53 +17,88 @@ export type CommandRunnerDeps = {
   drainTimeoutMs?: number;
 };
 
+/** A command made ready to start under its policy: final argv and environment, or why it cannot run. */
+export type SandboxedCommand =
+  | {
+      argv: string[];
+      /** The complete environment of the child. */
+      env: Record<string, string>;
+      /** Bytes for fds 3, 4, ... (the seccomp filter); only for commands started with pipes. */
+      extraInputs: Uint8Array[];
+      /** Which wrapper confines the command ("none" for danger-full-access). */
+      wrapper: "none" | "seatbelt" | "bwrap";
+    }
+  | { sandboxError: string };
+
 /**
- * The one place commands are started. `danger-full-access` runs the command as is; `read-only`
- * and `workspace-write` run it inside the platform sandbox, and when there is none the command is
- * refused (a `sandboxError`), never run unconfined. An approved escalation is a request whose
- * policy is `danger-full-access`.
+ * Builds the argv and environment that confine `request` to its policy, exactly as the runner
+ * starts it; for callers that start the process themselves (interactive terminal sessions).
+ * `danger-full-access` leaves the command as is; without a platform sandbox the other modes are
+ * refused. With `tty`, bwrap runs without its seccomp filter (a terminal cannot carry the extra
+ * file descriptor); the network namespace still applies.
+ */
+export function sandboxedArgv(
+  deps: Pick<CommandRunnerDeps, "sandbox" | "env">,
+  request: Pick<CommandRequest, "argv" | "cwd" | "policy" | "env" | "tty">,
+): SandboxedCommand {
+  const { policy } = request;
+  const env = buildCommandEnv(deps.env, {
+    mode: policy.mode,
+    networkAccess: policy.networkAccess,
+    extra: request.env,
+  });
+  if (policy.mode === "danger-full-access")
+    return { argv: request.argv, env, extraInputs: [], wrapper: "none" };
+
+  const sandbox = deps.sandbox;
+  if (!sandbox.available) {
+    return {
+      sandboxError: `no sandbox available: ${sandbox.reason}; refusing to run the command without the ${policy.mode} sandbox`,
+    };
+  }
+  if (sandbox.kind === "seatbelt") {
+    const options = { policy, cwd: request.cwd, env: deps.env };
+    const argv = wrapWithSeatbelt(sandbox.sandboxExecPath, request.argv, options);
+    return { argv, env, extraInputs: [], wrapper: "seatbelt" };
+  }
+  const filter =
+    sandbox.seccomp && !policy.networkAccess && !request.tty ? buildNetworkSeccompFilter() : null;
+  const argv = wrapWithBwrap(sandbox.bwrapPath, request.argv, {
+    policy,
+    cwd: request.cwd,
+    env: deps.env,
+    seccompFd: filter ? 3 : undefined,
+  });
+  return { argv, env, extraInputs: filter ? [filter] : [], wrapper: "bwrap" };
+}
+
+/**
+ * The one place one-shot commands are started. `danger-full-access` runs the command as is;
+ * `read-only` and `workspace-write` run it inside the platform sandbox, and when there is none the
+ * command is refused (a `sandboxError`), never run unconfined. An approved escalation is a request
+ * whose policy is `danger-full-access`.
  *
  * `request.env` holds extra variables layered over the clean environment (see `buildCommandEnv`).
- * With `tty`, the bwrap sandbox runs without its seccomp filter (a terminal cannot carry the extra
- * file descriptor); the network namespace still applies.
  */
 export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
   return async (request: CommandRequest): Promise<CommandResult> => {
-    const { policy } = request;
-    const base: Omit<ProcessRequest, "argv"> = {
+    const prepared = sandboxedArgv(deps, request);
+    if ("sandboxError" in prepared) return refuse(prepared.sandboxError);
+    const result = await runProcess({
+      argv: prepared.argv,
       cwd: request.cwd,
-      env: buildCommandEnv(deps.env, {
-        mode: policy.mode,
-        networkAccess: policy.networkAccess,
-        extra: request.env,
-      }),
+      env: prepared.env,
       timeoutMs: request.timeoutMs,
       signal: request.signal,
       maxOutputBytes: request.maxOutputBytes,
       onOutput: request.onOutput,
       spillFile: request.spillFile,
       tty: request.tty,
+      extraInputs: prepared.extraInputs,
       killGraceMs: deps.killGraceMs,
       drainTimeoutMs: deps.drainTimeoutMs,
-    };
-    if (policy.mode === "danger-full-access") return runProcess({ ...base, argv: request.argv });
-
-    const sandbox = deps.sandbox;
-    if (!sandbox.available) return refuse(`no sandbox available: ${sandbox.reason}`, policy.mode);
-    if (sandbox.kind === "seatbelt") {
-      const options = { policy, cwd: request.cwd, env: deps.env };
-      return runProcess({ ...base, argv: wrapWithSeatbelt(sandbox.sandboxExecPath, request.argv, options) });
-    }
-    const filter =
-      sandbox.seccomp && !policy.networkAccess && !request.tty ? buildNetworkSeccompFilter() : null;
-    const argv = wrapWithBwrap(sandbox.bwrapPath, request.argv, {
-      policy,
-      cwd: request.cwd,
-      env: deps.env,
-      seccompFd: filter ? 3 : undefined,
     });
-    const result = await runProcess({ ...base, argv, extraInputs: filter ? [filter] : [] });
-    return flagBwrapSetupFailure(result);
+    return prepared.wrapper === "bwrap" ? flagBwrapSetupFailure(result) : result;
   };
 }
 
@@ -79,8 +114,7 @@ export function assertSandboxUsable(mode: SandboxMode, probe: SandboxProbe): str
   );
 }
 
-function refuse(reason: string, mode: SandboxMode): CommandResult {
-  const message = `${reason}; refusing to run the command without the ${mode} sandbox`;
+function refuse(message: string): CommandResult {
   return {
     exitCode: null,
     signal: null,

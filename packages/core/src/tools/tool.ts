@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PtySessionManager } from "../exec/pty-sessions.js";
 import type { ApprovalCache } from "../sandbox/approval.js";
 import type { BashParser } from "../sandbox/bash-script.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
@@ -77,6 +78,8 @@ export type ToolContext = {
   /** Per-model output budget in bytes for what the model sees. */
   outputBudgetBytes: number;
   progress: (event: ToolProgress) => void;
+  /** The session's interactive processes (shell with `tty`, write_stdin); absent where there are none. */
+  ptySessions?: PtySessionManager;
 };
 
 export type ToolResult = {

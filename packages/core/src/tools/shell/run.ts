@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { formatTruncatedOutput } from "../truncate.js";
 import type { CommandResult, ToolContext, ToolResult } from "../tool.js";
+import { formatTruncatedOutput } from "../truncate.js";
 import { formatCommandOutput } from "./format.js";
 
 /** Bytes of output kept in memory per command; the rest only goes to the spill file. */
@@ -14,6 +14,7 @@ export async function runShellCommand(
   timeoutMs: number,
   unsandboxed: boolean,
   ctx: ToolContext,
+  options: { tty?: boolean } = {},
 ): Promise<{ result: CommandResult; toolResult: (hint?: string) => ToolResult }> {
   const spillFile = path.join(ctx.scratchDir, `${ctx.callId.replace(/[^A-Za-z0-9_-]/g, "_")}.log`);
   const result = await ctx.runCommand({
@@ -24,6 +25,7 @@ export async function runShellCommand(
     policy: unsandboxed ? { ...ctx.policy, mode: "danger-full-access" } : ctx.policy,
     maxOutputBytes: CAPTURE_LIMIT_BYTES,
     spillFile,
+    tty: options.tty,
     onOutput: (chunk) => ctx.progress({ type: "output_delta", text: chunk }),
   });
   const spilled = result.totalBytes > ctx.outputBudgetBytes;
@@ -31,9 +33,12 @@ export async function runShellCommand(
   const toolResult = (hint?: string): ToolResult => {
     const body = result.sandboxError ?? formatTruncatedOutput(result.output, ctx.outputBudgetBytes);
     const notes: string[] = [];
-    if (unsandboxed && ctx.policy.mode !== "danger-full-access") notes.push("Ran outside the sandbox (approved).");
+    if (unsandboxed && ctx.policy.mode !== "danger-full-access")
+      notes.push("Ran outside the sandbox (approved).");
     if (spilled) {
-      notes.push(`Full output (${result.totalBytes} bytes) saved to ${spillFile}; read parts of it with read_file (offset, limit).`);
+      notes.push(
+        `Full output (${result.totalBytes} bytes) saved to ${spillFile}; read parts of it with read_file (offset, limit).`,
+      );
     }
     if (hint) notes.push(hint);
     const success = result.exitCode === 0 && !result.timedOut && !result.sandboxError;
