@@ -194,22 +194,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
   opened.warnings.unshift(...warnings);
   return {
     ...opened,
-    async *compact(signal) {
-      const agent = opened.agent;
-      if (agent.history.length === 0) {
-        yield { type: "warning", message: "nothing to compact: the session has no history yet" };
-        return;
-      }
-      const events: AgentEvent[] = [];
-      const previousEmit = agent.emit.bind(agent);
-      agent.emit = (event) => events.push(event);
-      try {
-        await compaction.compactNow(agent, signal, "manual");
-      } finally {
-        agent.emit = previousEmit;
-      }
-      yield* events;
-    },
+    compact: (signal) => opened.agent.compact(signal),
     summary: () => usageSummaryLine(opened.agent.deps.ledger, info.contextWindow, opened.agent.contextTokens()),
     async close() {
       await ptySessions.close();

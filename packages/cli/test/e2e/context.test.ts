@@ -230,16 +230,8 @@ describe("compaction", () => {
   });
 
   it("compacts automatically mid-turn when the context fills, and carries on", async () => {
-    const steps = [
-      growingStep(1),
-      growingStep(2),
-      growingStep(3),
-      growingStep(4),
-      growingStep(5),
-      growingStep(6),
-      reply(text("finished")),
-    ];
-    h = await startHarness(scenario(...steps), { config: "model_context_window = 4000" });
+    const steps = [...Array.from({ length: 20 }, (_, i) => growingStep(i + 1)), reply(text("finished"))];
+    h = await startHarness(scenario(...steps), { config: "model_context_window = 8000" });
     fs.appendFileSync(path.join(h.home, "config.toml"), "supports_remote_compaction = true\n");
     const result = await h.run(["exec", "--json", "long task"]);
     expect(result.code).toBe(0);

@@ -22,6 +22,7 @@ describe("nightshift exec against the fake model server", () => {
     expect(h.server.requests[0]!.headers.session_id).toBe(body.prompt_cache_key);
     expect(body.tools.map((t: { name: string }) => t.name)).toEqual([
       "shell",
+      "write_stdin",
       "update_plan",
       "apply_patch",
       "read_file",

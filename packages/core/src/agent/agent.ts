@@ -1,7 +1,6 @@
 import type { ModelClient, ModelRequest, ReasoningEffort, ReasoningSummary } from "../model/client.js";
 import { ModelError } from "../model/errors.js";
 import {
-  type MessageItem,
   type ResponseItem,
   type ToolCallItem,
   type Usage,
@@ -9,6 +8,7 @@ import {
   addUsage,
   isToolCall,
   messageText,
+  userMessage,
 } from "../model/items.js";
 import { retryBudget, retryDelayMs } from "../model/retry.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
@@ -70,6 +70,8 @@ export type TurnHooks = {
   beforeTurn?: (agent: Agent, signal: AbortSignal) => Promise<void>;
   /** Called once per turn when the provider says the context is too long; should shrink history. */
   onContextWindowExceeded?: (agent: Agent, signal: AbortSignal) => Promise<void>;
+  /** Compacts on request (`Agent.compact`). */
+  compact?: (agent: Agent, signal: AbortSignal) => Promise<void>;
 };
 
 type SampleResult = { toolCalls: number; usage: Usage };
@@ -85,6 +87,7 @@ export class Agent {
   #emit: (event: AgentEvent) => void = () => {};
   /** History length when the last usage was reported: items after it are estimated. */
   #lengthAtLastUsage = -1;
+  #busy = false;
 
   constructor(args: {
     sessionId: string;
@@ -164,15 +167,51 @@ export class Agent {
   }
 
   /** Runs one turn: the user's input, then requests until a response carries no tool call. */
-  async *runTurn(input: ResponseItem[] | string, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  runTurn(input: ResponseItem[] | string, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    const items = typeof input === "string" ? [userMessage(input)] : input;
+    return this.#withEvents(signal, (inner) => this.#turn(items, inner));
+  }
+
+  /** Compacts the history now (e.g. `exec --compact`), through the `compact` hook. */
+  compact(signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    return this.#withEvents(signal, async (inner) => {
+      if (!this.hooks.compact) throw new Error("this session has no compaction configured");
+      if (this.history.length === 0) {
+        this.emit({ type: "warning", message: "nothing to compact: the session has no history yet" });
+        return;
+      }
+      await this.hooks.compact(this, inner);
+    });
+  }
+
+  /**
+   * Runs `task` with its events delivered to the returned generator. One task at a time: history
+   * is append-only and two writers would interleave. A consumer that stops iterating aborts the
+   * task, and the generator only finishes once the task has.
+   */
+  async *#withEvents(signal: AbortSignal, task: (signal: AbortSignal) => Promise<void>): AsyncGenerator<AgentEvent> {
+    if (this.#busy) throw new Error("a turn is already running in this session");
+    this.#busy = true;
     const channel = new Channel<AgentEvent>();
+    const inner = new AbortController();
+    const forward = () => inner.abort(signal.reason);
+    if (signal.aborted) forward();
+    else signal.addEventListener("abort", forward, { once: true });
     this.#emit = (event) => channel.push(event);
-    const turn = this.#turn(typeof input === "string" ? [userText(input)] : input, signal).finally(() => {
+    const running = task(inner.signal).finally(() => {
       this.#emit = () => {};
       channel.close();
     });
-    yield* channel;
-    await turn;
+    try {
+      yield* channel;
+      await running;
+    } finally {
+      // Reached early only when the consumer stopped listening: stop the work, then wait for it.
+      inner.abort(new Error("the consumer stopped listening"));
+      await running.catch(() => {});
+      signal.removeEventListener("abort", forward);
+      this.#busy = false;
+    }
   }
 
   async #turn(input: ResponseItem[], signal: AbortSignal): Promise<void> {
@@ -333,8 +372,4 @@ export class Agent {
       ptySessions: this.deps.ptySessions,
     };
   }
-}
-
-function userText(text: string): MessageItem {
-  return { type: "message", role: "user", content: [{ type: "input_text", text }] };
 }

@@ -15,5 +15,8 @@ export function composeHooks(...sets: TurnHooks[]): TurnHooks {
     async onContextWindowExceeded(agent, signal) {
       for (const hooks of sets) await hooks.onContextWindowExceeded?.(agent, signal);
     },
+    async compact(agent, signal) {
+      for (const hooks of sets) await hooks.compact?.(agent, signal);
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { ResponseItem, ToolCallItem } from "../model/items.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import { type ToolContext, type ToolResult, parseToolArguments } from "../tools/tool.js";
+import { parseToolArguments, type ToolContext, type ToolResult } from "../tools/tool.js";
 import type { AgentEvent } from "./events.js";
 import type { ReadWriteLock } from "./rw-lock.js";
 
@@ -15,7 +15,11 @@ export type ToolCallEnv = {
 export type ToolOutcome = { call: ToolCallItem; output: ResponseItem; result: ToolResult };
 
 /** Runs one tool call to completion. Never throws: every failure becomes model-visible text. */
-export async function runToolCall(call: ToolCallItem, env: ToolCallEnv, signal: AbortSignal): Promise<ToolOutcome> {
+export async function runToolCall(
+  call: ToolCallItem,
+  env: ToolCallEnv,
+  signal: AbortSignal,
+): Promise<ToolOutcome> {
   const tool = env.tools.get(call.name);
   const started = Date.now();
   let input: unknown = call.type === "custom_tool_call" ? call.input : call.arguments;
@@ -23,7 +27,10 @@ export async function runToolCall(call: ToolCallItem, env: ToolCallEnv, signal: 
   if (!tool) {
     result = { success: false, output: `unsupported call: ${call.name} is not a tool of this session` };
   } else if (tool.kind === "custom" && call.type !== "custom_tool_call") {
-    result = { success: false, output: `${call.name} is a freeform tool: send the raw input, not JSON arguments` };
+    result = {
+      success: false,
+      output: `${call.name} is a freeform tool: send the raw input, not JSON arguments`,
+    };
   } else {
     const release = await env.lock.acquire(!tool.readOnly);
     try {

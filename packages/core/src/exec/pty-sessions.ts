@@ -29,7 +29,7 @@ export type PtySessionManagerDeps = Pick<CommandRunnerDeps, "sandbox" | "env"> &
   loadPty?: typeof loadPty;
 };
 
-export type StartRequest = Pick<CommandRequest, "argv" | "cwd" | "policy" | "env">;
+export type StartRequest = Pick<CommandRequest, "argv" | "cwd" | "sandboxCwd" | "policy" | "env">;
 
 /** What one read of a session gives: the output since the previous read, and the exit if it came. */
 export type SessionRead = {

@@ -1,6 +1,7 @@
 import type { ModelClient, ModelRequest, ModelStreamEvent } from "./client.js";
 import { classifyFailedResponse, classifyHttpError, ModelError } from "./errors.js";
-import type { HttpResponse, HttpTransport } from "./http-transport.js";
+import type { HttpTransport } from "./http-transport.js";
+import { postToModel, readBounded } from "./model-http.js";
 import { type ResponseItem, type Usage, ZERO_USAGE } from "./items.js";
 import { normalizeOutputItem } from "./normalize.js";
 import { type ProviderInfo, providerUrl } from "./provider.js";
@@ -28,55 +29,42 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
     ...provider.headers,
   });
 
-  async function post(path: string, body: string, headers: Record<string, string>, signal: AbortSignal) {
-    let response: HttpResponse;
-    try {
-      response = await deps.transport(providerUrl(provider, path), { method: "POST", headers, body, signal });
-    } catch (err) {
-      if (signal.aborted) throw new ModelError("aborted", "request aborted");
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const detail = cause?.code ?? cause?.message ?? (err as Error).message;
-      throw new ModelError("transport", `could not reach ${provider.baseUrl} (${detail})`, { cause: err });
-    }
-    if (response.status < 200 || response.status >= 300) {
-      const text = await response.text().catch(() => "");
-      throw classifyHttpError(response.status, text, response.headers, deps.now());
-    }
-    return response;
-  }
-
   return {
     async *stream(request, signal) {
       const body = buildResponsesBody(request, { store: provider.isAzure });
-      // Abandoning a stream (idle timeout, malformed event, consumer gone) must close its socket.
-      const connection = linkedAbort(signal);
+      const headers = headersFor(request, "text/event-stream");
+      const connection = await postToModel(provider, deps, { path: "/responses", body, headers }, signal, classifyHttpError);
       let finished = false;
       try {
-        const response = await post(
-          "/responses",
-          body,
-          headersFor(request, "text/event-stream"),
-          connection.signal,
-        );
         yield* parseResponsesStream(
-          readSse(response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }),
+          readSse(connection.response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }),
         );
         finished = true;
       } finally {
+        // An abandoned stream (idle timeout, malformed event, consumer gone) must close its socket.
         connection.release(finished);
       }
     },
 
     async compact(request, signal) {
-      const response = await post(
-        "/responses/compact",
-        buildCompactBody(request),
-        headersFor(request, "application/json"),
+      const connection = await postToModel(
+        provider,
+        deps,
+        { path: "/responses/compact", body: buildCompactBody(request), headers: headersFor(request, "application/json") },
         signal,
+        classifyHttpError,
       );
+      let text: string;
+      try {
+        text = await readBounded(connection.response.body);
+        connection.release(true);
+      } catch (err) {
+        connection.release(false);
+        throw err;
+      }
       let json: { output?: Raw[]; usage?: Raw };
       try {
-        json = JSON.parse(await response.text()) as { output?: Raw[]; usage?: Raw };
+        json = JSON.parse(text) as { output?: Raw[]; usage?: Raw };
       } catch (err) {
         throw new ModelError(
           "malformed_event",
@@ -87,24 +75,6 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
         .map((raw) => (raw.type === "message" ? normalizeInputMessage(raw) : normalizeOutputItem(raw)))
         .filter((item): item is ResponseItem => item !== null);
       return { output, usage: json.usage ? parseUsage(json.usage) : undefined };
-    },
-  };
-}
-
-/**
- * An abort signal that follows `outer` and can also be fired on its own. `release(true)` just
- * detaches from `outer`; `release(false)` aborts, closing the connection of an abandoned stream.
- */
-export function linkedAbort(outer: AbortSignal): { signal: AbortSignal; release(finished: boolean): void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(outer.reason);
-  if (outer.aborted) controller.abort(outer.reason);
-  else outer.addEventListener("abort", onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    release(finished) {
-      outer.removeEventListener("abort", onAbort);
-      if (!finished) controller.abort(new Error("stream abandoned"));
     },
   };
 }

@@ -39,7 +39,7 @@ export type SandboxedCommand =
  */
 export function sandboxedArgv(
   deps: Pick<CommandRunnerDeps, "sandbox" | "env">,
-  request: Pick<CommandRequest, "argv" | "cwd" | "policy" | "env" | "tty">,
+  request: Pick<CommandRequest, "argv" | "cwd" | "sandboxCwd" | "policy" | "env" | "tty">,
 ): SandboxedCommand {
   const { policy } = request;
   const env = buildCommandEnv(deps.env, {
@@ -57,7 +57,7 @@ export function sandboxedArgv(
     };
   }
   if (sandbox.kind === "seatbelt") {
-    const options = { policy, cwd: request.cwd, env: deps.env };
+    const options = { policy, cwd: request.sandboxCwd, env: deps.env };
     const argv = wrapWithSeatbelt(sandbox.sandboxExecPath, request.argv, options);
     return { argv, env, extraInputs: [], wrapper: "seatbelt" };
   }
@@ -65,7 +65,8 @@ export function sandboxedArgv(
     sandbox.seccomp && !policy.networkAccess && !request.tty ? buildNetworkSeccompFilter() : null;
   const argv = wrapWithBwrap(sandbox.bwrapPath, request.argv, {
     policy,
-    cwd: request.cwd,
+    cwd: request.sandboxCwd,
+    chdir: request.cwd,
     env: deps.env,
     seccompFd: filter ? 3 : undefined,
   });

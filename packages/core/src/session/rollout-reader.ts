@@ -68,9 +68,7 @@ export function findRollout(home: string, query: { id: string } | { last: true }
   const root = path.join(home, "sessions");
   const files = listRollouts(root);
   if ("last" in query) return files[0] ?? null;
-  const matches = files.filter(
-    (file) => path.basename(file, ".jsonl").endsWith(query.id) || sessionIdOf(file).startsWith(query.id),
-  );
+  const matches = files.filter((file) => sessionIdOf(file).startsWith(query.id));
   if (matches.length > 1 && !matches.every((file) => sessionIdOf(file) === sessionIdOf(matches[0]!))) {
     throw new Error(`session id prefix "${query.id}" is ambiguous; give more characters`);
   }
@@ -83,7 +81,7 @@ export function sessionIdOf(file: string): string {
   return ROLLOUT_NAME.exec(path.basename(file))?.[1] ?? "";
 }
 
-/** All rollout files, newest first (by the timestamp in their name, then mtime). */
+/** All rollout files, most recently written first (ties broken by name, which carries the start time). */
 export function listRollouts(root: string): string[] {
   const found: { file: string; mtime: number }[] = [];
   const walk = (dir: string, depth: number) => {

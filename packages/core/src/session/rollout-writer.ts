@@ -17,13 +17,15 @@ export class RolloutWriter {
     this.path = filePath;
     this.#now = now;
     fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
-    this.#fd = fs.openSync(filePath, "a", 0o600);
+    this.#fd = fs.openSync(filePath, "a+", 0o600);
+    // A process killed mid-write leaves a torn last line; end it so the next line stays whole.
+    if (!endsWithNewline(this.#fd)) writeFully(this.#fd, "\n");
   }
 
   append<T extends RolloutLine["type"]>(type: T, payload: Payload<T>): void {
     if (this.#fd === null) throw new Error(`rollout ${this.path} is closed`);
     const line = `${JSON.stringify({ timestamp: this.#now().toISOString(), type, payload })}\n`;
-    fs.writeSync(this.#fd, line);
+    writeFully(this.#fd, line);
   }
 
   /** Flushes to disk; called at turn boundaries (a crash of the machine, not just the process). */
@@ -36,6 +38,21 @@ export class RolloutWriter {
     fs.closeSync(this.#fd);
     this.#fd = null;
   }
+}
+
+function endsWithNewline(fd: number): boolean {
+  const size = fs.fstatSync(fd).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  fs.readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
+/** Writes all of `text`, looping over short writes; throws (e.g. ENOSPC) rather than tear a line silently. */
+function writeFully(fd: number, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  let offset = 0;
+  while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
 /** `$home/sessions/YYYY/MM/DD/rollout-YYYY-MM-DDThh-mm-ss-<id>.jsonl` */

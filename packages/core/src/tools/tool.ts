@@ -31,7 +31,13 @@ export type CommandRunner = (request: CommandRequest) => Promise<CommandResult>;
 
 export type CommandRequest = {
   argv: string[];
+  /** Where the command runs. */
   cwd: string;
+  /**
+   * The session's working directory: the workspace the sandbox makes writable. Never the
+   * command's own `cwd` (a model-chosen `workdir` must not widen what may be written).
+   */
+  sandboxCwd: string;
   env?: Record<string, string>;
   timeoutMs: number;
   signal?: AbortSignal;

@@ -141,3 +141,43 @@ describe("the turn loop", () => {
     expect(outputs[1]).toMatch(/invalid arguments for update_plan: plan:/);
   });
 });
+
+describe("turn lifetime", () => {
+  it("aborts the turn when the consumer stops listening, and finishes cleanly", async () => {
+    const gate = latches();
+    const log: string[] = [];
+    const slow = probeTool("slow", true, async () => {
+      gate.open("started");
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }, log);
+    setup = await agentAgainstFakeServer(
+      scenario({ times: 50, generate: () => reply(functionCall("slow", { id: "x" })) }),
+      { tools: [slow] },
+    );
+    for await (const event of setup.agent.runTurn("go", new AbortController().signal)) {
+      if (event.type === "tool_call_started") break;
+    }
+    // The generator only returned after the turn stopped: no request goes out any more.
+    const requests = setup.server.requests.length;
+    expect(requests).toBeLessThanOrEqual(2);
+    const turnEnd = setup.agent.history.items.at(-1)!;
+    expect(turnEnd.type).toBe("function_call_output");
+    // And a new turn can run.
+    setup.server.setScenario(scenario(reply(text("fresh"))));
+    const events = await setup.turn("again");
+    expect(events.at(-1)).toMatchObject({ type: "turn_completed", lastAgentMessage: "fresh" });
+  });
+
+  it("refuses a second turn while one is running", async () => {
+    setup = await agentAgainstFakeServer(scenario({ fault: { type: "stall", afterEvents: 1 } }));
+    const controller = new AbortController();
+    const first = setup.agent.runTurn("one", controller.signal);
+    const firstEvent = first.next();
+    await expect(setup.agent.runTurn("two", controller.signal).next()).rejects.toThrow(/already running/);
+    controller.abort();
+    await firstEvent;
+    for await (const _ of first) {
+      // drain
+    }
+  });
+});

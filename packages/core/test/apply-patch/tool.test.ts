@@ -1,8 +1,8 @@
-import { ApprovalCache } from "../../src/sandbox/approval.js";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ApprovalCache } from "../../src/sandbox/approval.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../../src/sandbox/policy.js";
 import { applyPatchTools, createApplyPatchTool, runApplyPatch } from "../../src/tools/apply-patch/index.js";
 import {

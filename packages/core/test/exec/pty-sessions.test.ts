@@ -43,7 +43,7 @@ function setup(overrides: Partial<PtySessionManagerDeps> = {}) {
   const manager = new PtySessionManager({ sandbox: probe, env: parentEnv, timer: clock.timer, ...overrides });
   managers.push(manager);
   const start = async (argv: string[], mode: SandboxMode = "danger-full-access") => {
-    const request: StartRequest = { argv, cwd: ws, policy: policy(mode) };
+    const request: StartRequest = { argv, cwd: ws, sandboxCwd: ws, policy: policy(mode) };
     const started = await manager.start(request);
     if ("error" in started) throw new Error(started.error);
     return started.session;
@@ -135,7 +135,7 @@ describe.runIf(ptyLoaded)("PtySessionManager on a terminal", () => {
     const c = await start(["cat"]);
     expect(c.id).toBe(3);
     expect(manager.get(b.id)).toBeUndefined();
-    const refused = await manager.start({ argv: ["cat"], cwd: ws, policy: policy("danger-full-access") });
+    const refused = await manager.start({ argv: ["cat"], cwd: ws, sandboxCwd: ws, policy: policy("danger-full-access") });
     expect(refused).toEqual({
       error: expect.stringContaining("too many interactive sessions are open (2, the limit is 2)"),
     });
@@ -150,7 +150,7 @@ describe.runIf(ptyLoaded)("PtySessionManager on a terminal", () => {
     expect(isAlive(pid)).toBe(false);
     expect(session.exited).toBe(true);
     expect(manager.size).toBe(0);
-    expect(await manager.start({ argv: ["cat"], cwd: ws, policy: policy("danger-full-access") })).toEqual({
+    expect(await manager.start({ argv: ["cat"], cwd: ws, sandboxCwd: ws, policy: policy("danger-full-access") })).toEqual({
       error: expect.stringContaining("closed"),
     });
   });
@@ -187,6 +187,7 @@ describe("PtySessionManager in the sandbox", () => {
     const started = await manager.start({
       argv: ["touch", marker],
       cwd: ws,
+      sandboxCwd: ws,
       policy: policy("workspace-write"),
     });
     expect(started).toEqual({ error: expect.stringContaining("no sandbox available: bwrap not found") });

@@ -33,7 +33,7 @@ const policy = (mode: SandboxMode, networkAccess = false): SandboxPolicy => ({
 });
 
 const sh = (script: string, mode: SandboxMode, extra: { tty?: boolean; env?: Record<string, string> } = {}) =>
-  run({ argv: ["sh", "-c", script], cwd: ws, timeoutMs: 20_000, policy: policy(mode), ...extra });
+  run({ argv: ["sh", "-c", script], cwd: ws, sandboxCwd: ws, timeoutMs: 20_000, policy: policy(mode), ...extra });
 
 describe("createCommandRunner", () => {
   it("refuses instead of running unsandboxed when no sandbox is available", async () => {
@@ -46,6 +46,7 @@ describe("createCommandRunner", () => {
       const result = await unavailable({
         argv: ["touch", marker],
         cwd: ws,
+        sandboxCwd: ws,
         timeoutMs: 5_000,
         policy: policy(mode),
       });
@@ -57,6 +58,7 @@ describe("createCommandRunner", () => {
     const full = await unavailable({
       argv: ["touch", marker],
       cwd: ws,
+      sandboxCwd: ws,
       timeoutMs: 5_000,
       policy: policy("danger-full-access"),
     });
@@ -114,7 +116,7 @@ describe("createCommandRunner", () => {
       sandbox: { available: true, kind: "bwrap", bwrapPath: fake, seccomp: false },
       env: parentEnv,
     });
-    const result = await broken({ argv: ["true"], cwd: ws, timeoutMs: 5_000, policy: policy("read-only") });
+    const result = await broken({ argv: ["true"], cwd: ws, sandboxCwd: ws, timeoutMs: 5_000, policy: policy("read-only") });
     expect(result.sandboxError).toContain(
       "the sandbox could not start the command: bwrap: Can't find source path",
     );

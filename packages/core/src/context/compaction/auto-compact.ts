@@ -24,12 +24,9 @@ export function autoCompactLimit(contextWindow: number, configured?: number): nu
 }
 
 /** Turn hooks that compact before a turn and between requests when the context is full. */
-export function autoCompactHooks(config: AutoCompactConfig): Pick<
-  TurnHooks,
-  "beforeTurn" | "afterResponse" | "onContextWindowExceeded"
-> & {
-  compactNow(agent: Agent, signal: AbortSignal, reason: "manual" | "context_window_exceeded"): Promise<void>;
-} {
+export function autoCompactHooks(
+  config: AutoCompactConfig,
+): Pick<TurnHooks, "beforeTurn" | "afterResponse" | "onContextWindowExceeded" | "compact"> {
   let unhelpful = 0;
   let requestsSinceCompaction = Number.POSITIVE_INFINITY;
   const run = async (
@@ -66,6 +63,6 @@ export function autoCompactHooks(config: AutoCompactConfig): Pick<
       await run(agent, signal, "auto");
     },
     onContextWindowExceeded: (agent, signal) => run(agent, signal, "context_window_exceeded"),
-    compactNow: (agent, signal, reason) => run(agent, signal, reason),
+    compact: (agent, signal) => run(agent, signal, "manual"),
   };
 }

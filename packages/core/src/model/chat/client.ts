@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ModelClient, ModelRequest } from "../client.js";
-import { ModelError } from "../errors.js";
-import type { HttpResponse } from "../http-transport.js";
-import { type ProviderInfo, providerUrl } from "../provider.js";
+import { postToModel } from "../model-http.js";
+import type { ProviderInfo } from "../provider.js";
 import type { HttpDeps } from "../responses-client.js";
 import { readSse } from "../sse.js";
 import { buildChatBody, chatToolsJson } from "./body.js";
@@ -46,35 +45,30 @@ export function createChatCompletionsClient(
         ...(provider.apiKey ? { authorization: `Bearer ${provider.apiKey}` } : {}),
         ...provider.headers,
       };
-      let response: HttpResponse;
-      try {
-        response = await deps.transport(providerUrl(provider, "/chat/completions"), {
-          method: "POST",
-          headers,
-          body,
-          signal,
-        });
-      } catch (err) {
-        if (signal.aborted) throw new ModelError("aborted", "request aborted");
-        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        const detail = cause?.code ?? cause?.message ?? (err as Error).message;
-        throw new ModelError("transport", `could not reach ${provider.baseUrl} (${detail})`, { cause: err });
-      }
-      if (response.status < 200 || response.status >= 300) {
-        const text = await response.text().catch(() => "");
-        throw classifyChatHttpError(response.status, text, response.headers, deps.now());
-      }
-      let digest: string | null = null;
-      yield* parseChatStream(
-        readSse(response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }),
-        {
-          requestBytes: Buffer.byteLength(body),
-          callIdFor: (index) => {
-            digest ??= createHash("sha256").update(body).digest("hex").slice(0, 20);
-            return `call_${digest}_${index}`;
-          },
-        },
+      const connection = await postToModel(
+        provider,
+        deps,
+        { path: "/chat/completions", body, headers },
+        signal,
+        classifyChatHttpError,
       );
+      let finished = false;
+      let digest: string | null = null;
+      try {
+        yield* parseChatStream(
+          readSse(connection.response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }),
+          {
+            requestBytes: Buffer.byteLength(body),
+            callIdFor: (index) => {
+              digest ??= createHash("sha256").update(body).digest("hex").slice(0, 20);
+              return `call_${digest}_${index}`;
+            },
+          },
+        );
+        finished = true;
+      } finally {
+        connection.release(finished);
+      }
     },
   };
 }

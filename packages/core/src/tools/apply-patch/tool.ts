@@ -58,13 +58,18 @@ export const applyPatchTools = {
  * under the `never` policy). Also used by the engine for apply_patch run through a shell tool.
  * Every hunk is checked against the files before anything is written.
  */
-export async function runApplyPatch(patch: string, ctx: ToolContext): Promise<ToolResult> {
+/**
+ * Applies a patch. Relative paths in it are resolved against `workdir` (default the session's
+ * cwd, e.g. the `cd X &&` of a shell invocation); what may be written is always judged against
+ * the session's cwd and policy, never against `workdir`.
+ */
+export async function runApplyPatch(patch: string, ctx: ToolContext, workdir: string = ctx.cwd): Promise<ToolResult> {
   const parsed = parsePatch(patch);
   if (!parsed.ok) return failure(parsed.error);
   if (parsed.hunks.length === 0)
     return failure("The patch contains no file operations, so no files were modified.");
 
-  const targets = await patchTargets(parsed.hunks, ctx.cwd);
+  const targets = await patchTargets(parsed.hunks, workdir);
   const isWritable = await writableCheck(ctx);
   const outside = targets.filter((target) => !isWritable(target.realPath));
   let canWrite: ((realPath: string) => boolean) | undefined = isWritable;
@@ -84,7 +89,7 @@ export async function runApplyPatch(patch: string, ctx: ToolContext): Promise<To
   }
   if (ctx.signal.aborted) return failure("apply_patch was aborted before any file was modified.");
 
-  const result = await applyHunks(parsed.hunks, { cwd: ctx.cwd, canWrite, verifyFirst: true });
+  const result = await applyHunks(parsed.hunks, { cwd: workdir, canWrite, verifyFirst: true });
   if (result.ok) return { output: result.summary, success: true, display: { changes: result.changes } };
   return failure(withAppliedNote(result.error, result.changes), result.changes);
 }

@@ -20,6 +20,7 @@ export async function runShellCommand(
   const result = await ctx.runCommand({
     argv,
     cwd,
+    sandboxCwd: ctx.cwd,
     timeoutMs,
     signal: ctx.signal,
     policy: unsandboxed ? { ...ctx.policy, mode: "danger-full-access" } : ctx.policy,

@@ -80,7 +80,7 @@ export const shellTool = defineFunctionTool({
     const invocation = parseApplyPatchInvocation(args.command);
     if (invocation) {
       const patchCwd = invocation.workdir ? path.resolve(cwd, invocation.workdir) : cwd;
-      return runApplyPatch(invocation.patch, { ...ctx, cwd: patchCwd });
+      return runApplyPatch(invocation.patch, ctx, patchCwd);
     }
     const mode = await approveExec(args, cwd, ctx);
     if (typeof mode !== "string") return mode;

@@ -21,7 +21,7 @@ export async function runInTerminal(
     return run.toolResult("Interactive sessions are not available here: the command ran to completion.");
   }
   const policy = unsandboxed ? { ...ctx.policy, mode: "danger-full-access" as const } : ctx.policy;
-  const started = await ctx.ptySessions.start({ argv, cwd, policy });
+  const started = await ctx.ptySessions.start({ argv, cwd, sandboxCwd: ctx.cwd, policy });
   if ("error" in started) {
     return {
       success: false,
