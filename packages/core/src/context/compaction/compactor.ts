@@ -150,8 +150,10 @@ async function requestSummary(agent: Agent, signal: AbortSignal): Promise<string
 /** Last resort, no model call: initial context, goal, plan and the most recent items that fit. */
 function truncatedHistory(items: readonly ResponseItem[], options: CompactionOptions): ResponseItem[] {
   const initial = options.initialContext();
-  const { goal, plan } = survivors(items, []);
-  const fixed = [...initial, ...goal, ...plan];
+  const worstCase = survivors(items, []);
+  const fixed = [...initial, ...worstCase.goal, ...worstCase.plan];
   const budget = Math.max(1_000, Math.floor(options.targetTokens * 0.6) - estimateTokens(fixed));
-  return [...initial, ...goal, ...truncateItemsToBudget(items, budget), ...plan];
+  const kept = truncateItemsToBudget(items, budget);
+  const { goal, plan } = survivors(items, kept);
+  return [...initial, ...goal, ...kept, ...plan];
 }

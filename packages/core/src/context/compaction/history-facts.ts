@@ -1,15 +1,25 @@
 import { type MessageItem, messageText, type ResponseItem } from "../../model/items.js";
 import { GOAL_PREFIX, PLAN_PREFIX, SUMMARY_PREFIX } from "./prompts.js";
 
-/** Fragments the engine injects as user messages; they are not the user's words. */
-const INJECTED_PREFIXES = [
+/** Context the engine injects as user messages, and injects afresh after a compaction. */
+const REINJECTED_PREFIXES = [
   "<environment_context>",
   "# AGENTS.md instructions",
   "<user_instructions>",
-  SUMMARY_PREFIX,
   PLAN_PREFIX,
   GOAL_PREFIX,
 ];
+/** Fragments the engine injects as user messages; they are not the user's words. */
+const INJECTED_PREFIXES = [...REINJECTED_PREFIXES, SUMMARY_PREFIX];
+
+/** Developer messages and injected context that a compacted history gets anew, not carried over. */
+export function isReinjectedContext(item: ResponseItem): boolean {
+  if (item.type !== "message") return false;
+  if (item.role === "developer" || item.role === "system") return true;
+  if (item.role !== "user") return false;
+  const text = messageText(item).trimStart();
+  return REINJECTED_PREFIXES.some((prefix) => text.startsWith(prefix));
+}
 
 export function isRealUserMessage(item: ResponseItem): item is MessageItem {
   if (item.type !== "message" || item.role !== "user") return false;
@@ -17,9 +27,12 @@ export function isRealUserMessage(item: ResponseItem): item is MessageItem {
   return !INJECTED_PREFIXES.some((prefix) => text.startsWith(prefix));
 }
 
-/** The user's first real message: the goal of the session. */
+/**
+ * The goal of the session: the goal note an earlier compaction kept (it holds the true first
+ * message), else the user's first real message.
+ */
 export function originalGoal(items: readonly ResponseItem[]): MessageItem | null {
-  return (items.find(isRealUserMessage) as MessageItem | undefined) ?? findGoalNote(items);
+  return findGoalNote(items) ?? (items.find(isRealUserMessage) as MessageItem | undefined) ?? null;
 }
 
 function findGoalNote(items: readonly ResponseItem[]): MessageItem | null {

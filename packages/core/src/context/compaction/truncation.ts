@@ -1,33 +1,46 @@
-import type { ResponseItem } from "../../model/items.js";
+import { isToolCall, type ResponseItem } from "../../model/items.js";
+import { isReinjectedContext } from "./history-facts.js";
 
 const MAX_ITEM_CHARS_WHEN_ALONE = 8_000;
 
 /**
- * The most recent items that fit `budgetTokens`, never starting with a tool output whose call was
- * cut, never keeping injected context (it is re-injected fresh), and with a single oversized
- * output cut in the middle rather than dropped.
+ * The most recent items that fit `budgetTokens`. Context that is re-injected fresh (developer
+ * messages, environment, AGENTS.md, goal and plan notes) is left out; a tool output is kept only
+ * with its call; and when even the newest item does not fit, it is cut in the middle (with its
+ * call) rather than dropped.
  */
 export function truncateItemsToBudget(items: readonly ResponseItem[], budgetTokens: number): ResponseItem[] {
+  const candidates = items.filter((item) => !isReinjectedContext(item));
   const kept: ResponseItem[] = [];
   let budget = budgetTokens * 4;
-  for (let i = items.length - 1; i >= 0; i--) {
-    const item = items[i]!;
-    if (item.type === "message" && (item.role === "developer" || item.role === "system")) continue;
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const item = candidates[i]!;
     const size = JSON.stringify(item).length;
     if (size > budget) {
-      if (kept.length === 0) kept.push(shrink(item));
+      if (kept.length === 0) {
+        kept.push(shrink(item));
+        const call = callOf(candidates, item);
+        if (call) kept.push(shrink(call));
+      }
       break;
     }
     kept.push(item);
     budget -= size;
   }
   kept.reverse();
-  const calls = new Set(
-    kept.flatMap((item) => ("call_id" in item && !item.type.endsWith("_output") ? [item.call_id] : [])),
-  );
-  return kept.filter(
-    (item) => !(item.type.endsWith("_output") && "call_id" in item && !calls.has(item.call_id)),
-  );
+  const calls = new Set(kept.flatMap((item) => (isToolCall(item) ? [item.call_id] : [])));
+  return kept.filter((item) => !(isToolOutput(item) && !calls.has(item.call_id)));
+}
+
+function isToolOutput(
+  item: ResponseItem,
+): item is Extract<ResponseItem, { call_id: string; output: unknown }> {
+  return item.type === "function_call_output" || item.type === "custom_tool_call_output";
+}
+
+function callOf(items: readonly ResponseItem[], output: ResponseItem): ResponseItem | undefined {
+  if (!isToolOutput(output)) return undefined;
+  return items.find((item) => isToolCall(item) && item.call_id === output.call_id);
 }
 
 function shrink(item: ResponseItem): ResponseItem {
@@ -46,5 +59,7 @@ function shrink(item: ResponseItem): ResponseItem {
   if (item.type === "function_call_output" && typeof item.output === "string")
     return { ...item, output: cut(item.output) };
   if (item.type === "custom_tool_call_output") return { ...item, output: cut(item.output) };
+  if (item.type === "function_call") return { ...item, arguments: cut(item.arguments) };
+  if (item.type === "custom_tool_call") return { ...item, input: cut(item.input) };
   return item;
 }
