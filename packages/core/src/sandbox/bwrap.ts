@@ -1,14 +1,21 @@
+import fs from "node:fs";
+import path from "node:path";
+import { isPathInside } from "../util/paths.js";
 import type { SandboxPolicy } from "./policy.js";
 import { type ResolvedRoot, resolveWritableRoots } from "./protected-paths.js";
 
 export type BwrapOptions = {
   policy: SandboxPolicy;
-  /** Working directory of the command; also the first writable root in workspace-write. */
+  /** The policy's working directory: the first writable root in workspace-write (the session's cwd). */
   cwd: string;
-  /** The parent environment, for `$TMPDIR` as a writable root. */
+  /** Where the command starts (default `cwd`); it does not change the writable roots. */
+  chdir?: string;
+  /** The parent environment: `$TMPDIR` as a writable root; `$XDG_RUNTIME_DIR`, `$SSH_AUTH_SOCK` to hide. */
   env: NodeJS.ProcessEnv;
   /** File descriptor (in the child) from which bwrap reads a seccomp program, if any. */
   seccompFd?: number;
+  /** Our user id, for `/run/user/<uid>` (default: the process's). */
+  uid?: number;
 };
 
 /**
@@ -22,6 +29,8 @@ export type BwrapOptions = {
  *   PID namespace (`/proc/self/root` is the sandbox's own view);
  * - new user, PID, IPC and UTS namespaces, and a new network namespace (loopback only) unless
  *   the policy allows network access;
+ * - with the network off, the well-known homes of host Unix sockets hidden last, after every
+ *   bind (so a writable `/tmp` cannot bring `/tmp/.X11-unix` back): see `hostSocketMasks`;
  * - `--new-session` so the command cannot push keystrokes into our terminal (TIOCSTI), and
  *   `--die-with-parent` so nothing outlives us.
  *
@@ -40,12 +49,91 @@ export function buildBwrapArgs(options: BwrapOptions): string[] {
   for (const { readOnly } of roots) {
     for (const target of readOnly) args.push("--ro-bind", target, target);
   }
+  if (!policy.networkAccess) {
+    const keep = [options.cwd, options.chdir ?? options.cwd, ...roots.map(({ root }) => root)];
+    const uid = options.uid ?? process.getuid?.();
+    for (const mask of hostSocketMasks(options.env, uid, keep)) {
+      if (mask.kind === "dir") args.push("--tmpfs", mask.path);
+      else args.push("--ro-bind", "/dev/null", mask.path);
+    }
+  }
   if (options.seccompFd !== undefined) args.push("--seccomp", String(options.seccompFd));
-  args.push("--chdir", options.cwd);
+  args.push("--chdir", options.chdir ?? options.cwd);
   return args;
 }
 
 /** The full argv: `bwrapPath`, the sandbox arguments, then the command. */
 export function wrapWithBwrap(bwrapPath: string, argv: string[], options: BwrapOptions): string[] {
   return [bwrapPath, ...buildBwrapArgs(options), "--", ...argv];
+}
+
+export type SocketMask = { kind: "dir" | "file"; path: string };
+
+/**
+ * Where host Unix sockets commonly live, as things to hide from a command that runs without the
+ * network: the per-user runtime directory (`/run/user/<uid>`, `$XDG_RUNTIME_DIR`: the D-Bus
+ * session bus, the keyring, gpg-agent, podman, pipewire...), `/tmp/.X11-unix`, the ssh-agent's
+ * directory, and the docker and podman sockets. The seccomp filter refuses `connect` already;
+ * this is the second wall, and the only one for terminal sessions, which run without the filter.
+ *
+ * A directory is covered with an empty (writable, private) tmpfs, so programs that keep runtime
+ * files there still can; a socket file with `/dev/null`. Paths are resolved through symlinks;
+ * ones that do not exist are skipped; a directory that holds the working directory or a writable
+ * root is not hidden (the ssh-agent's socket is then hidden on its own).
+ */
+export function hostSocketMasks(
+  env: NodeJS.ProcessEnv,
+  uid: number | undefined,
+  keep: readonly string[],
+): SocketMask[] {
+  const wanted: SocketMask[] = [];
+  if (uid !== undefined) wanted.push({ kind: "dir", path: `/run/user/${uid}` });
+  if (env.XDG_RUNTIME_DIR) wanted.push({ kind: "dir", path: env.XDG_RUNTIME_DIR });
+  wanted.push({ kind: "dir", path: "/tmp/.X11-unix" });
+  const agent = env.SSH_AUTH_SOCK;
+  if (agent && path.isAbsolute(agent)) wanted.push({ kind: "dir", path: path.dirname(agent) });
+  for (const socket of ["/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock"]) {
+    wanted.push({ kind: "file", path: socket });
+  }
+
+  const masks: SocketMask[] = [];
+  const add = (mask: SocketMask) => {
+    if (!masks.some((known) => isPathInside(mask.path, known.path))) masks.push(mask);
+  };
+  const holdsKept = (dir: string) => keep.some((kept) => isPathInside(path.resolve(kept), dir));
+  for (const { kind, path: target } of wanted) {
+    if (!path.isAbsolute(target)) continue;
+    const real = realpathOrNull(target);
+    const stat = real ? statOrNull(real) : null;
+    if (!real || !stat) continue;
+    if (kind === "dir" && stat.isDirectory()) {
+      if (!holdsKept(real)) add({ kind, path: real });
+      else if (agent && target === path.dirname(agent)) addFile(agent, add);
+    } else if (kind === "file" && !stat.isDirectory()) {
+      add({ kind, path: real });
+    }
+  }
+  return masks;
+}
+
+function addFile(file: string, add: (mask: SocketMask) => void): void {
+  const real = realpathOrNull(file);
+  const stat = real ? statOrNull(real) : null;
+  if (real && stat && !stat.isDirectory()) add({ kind: "file", path: real });
+}
+
+function realpathOrNull(target: string): string | null {
+  try {
+    return fs.realpathSync(target);
+  } catch {
+    return null;
+  }
+}
+
+function statOrNull(target: string): fs.Stats | null {
+  try {
+    return fs.statSync(target);
+  } catch {
+    return null;
+  }
 }

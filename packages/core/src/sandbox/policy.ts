@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import path from "node:path";
+import { isPathInside } from "../util/paths.js";
 
 export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
 export type ApprovalPolicy = "untrusted" | "on-failure" | "on-request" | "never";
@@ -20,6 +22,13 @@ export type SandboxPolicy = {
   /** Exclude $TMPDIR / /tmp from the writable roots. */
   excludeTmpdirEnvVar?: boolean;
   excludeSlashTmp?: boolean;
+  /**
+   * Absolute paths that stay read-only even inside a writable root (files or directories), such
+   * as nightshift's own home: its config names programs nightshift starts unsandboxed. Paths that
+   * do not exist yet are honoured by `isPathWritable` but not by the command sandboxes (a mount
+   * needs something to mount on), so create them before commands run.
+   */
+  protectedPaths?: string[];
 };
 
 /** Directories inside a writable root that stay read-only. */
@@ -34,14 +43,11 @@ export function writableRoots(policy: SandboxPolicy, cwd: string, env: NodeJS.Pr
   return [...new Set(roots.map((root) => path.resolve(cwd, root)))];
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
-
 /**
  * Whether `target` (an absolute path, already resolved through symlinks by the caller) may be
- * written under `policy`.
+ * written under `policy`. Inside the writable roots, any path with a protected directory name
+ * (`.git`, `.nightshift`, `.agents`, `.codex`) among its components below a root is refused,
+ * so nested repositories are covered too, and so is anything inside `policy.protectedPaths`.
  */
 export function isPathWritable(
   policy: SandboxPolicy,
@@ -51,10 +57,33 @@ export function isPathWritable(
 ): boolean {
   if (policy.mode === "danger-full-access") return true;
   if (policy.mode === "read-only") return false;
-  const roots = writableRoots(policy, cwd, env);
-  // A protected folder of one root stays read-only even when an enclosing root (such as /tmp) covers it.
-  const inProtected = roots.some((root) =>
-    PROTECTED_SUBDIRS.some((sub) => isInside(target, path.join(root, sub))),
-  );
-  return !inProtected && roots.some((root) => isInside(target, root));
+  // Roots are compared as given and with symlinks resolved. Each root that contains the target
+  // is checked, so that a protected folder of one root stays read-only when an enclosing root
+  // (such as /tmp) covers it.
+  const containing = writableRoots(policy, cwd, env)
+    .flatMap(pathVariants)
+    .filter((root) => isPathInside(target, root));
+  if (containing.length === 0) return false;
+  if (containing.some((root) => hasProtectedComponent(path.relative(root, target)))) return false;
+  return !(policy.protectedPaths ?? [])
+    .flatMap(pathVariants)
+    .some((protectedPath) => isPathInside(target, protectedPath));
+}
+
+const PROTECTED_NAMES = new Set<string>(PROTECTED_SUBDIRS);
+
+/** Case-insensitively, since `.GIT` is `.git` on macOS's default file system. */
+function hasProtectedComponent(relative: string): boolean {
+  return relative.split(path.sep).some((part) => PROTECTED_NAMES.has(part.toLowerCase()));
+}
+
+/** A path as given and with symlinks resolved (when it exists). */
+function pathVariants(target: string): string[] {
+  const resolved = path.resolve(target);
+  try {
+    const real = fs.realpathSync(resolved);
+    return real === resolved ? [resolved] : [resolved, real];
+  } catch {
+    return [resolved];
+  }
 }

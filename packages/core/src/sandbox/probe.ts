@@ -1,7 +1,7 @@
 import fs from "node:fs";
-import path from "node:path";
 import { DEFAULT_PATH } from "../exec/env.js";
 import { runProcess } from "../exec/run-process.js";
+import { findExecutable, isExecutableFile } from "../util/find-executable.js";
 import { buildNetworkSeccompFilter } from "./seccomp.js";
 
 /** What sandbox this machine can give us. Probe once at startup and keep the value. */
@@ -27,6 +27,7 @@ export type ProbeOptions = {
 };
 
 export const SANDBOX_EXEC_PATH = "/usr/bin/sandbox-exec";
+const SYSTEM_BWRAP = "/usr/bin/bwrap";
 const INSTALL_HINT = "install bubblewrap (apt-get install bubblewrap, dnf install bubblewrap, ...)";
 
 /**
@@ -93,24 +94,7 @@ function explainBwrapFailure(output: string): string {
 
 /** First executable `bwrap` on PATH outside `cwd` (absolute entries only), else the usual place. */
 export function findBwrap(searchPath: string, cwd: string): string | null {
-  const resolvedCwd = path.resolve(cwd);
-  const candidates = searchPath
-    .split(path.delimiter)
-    .filter((dir) => path.isAbsolute(dir))
-    .filter((dir) => {
-      const rel = path.relative(resolvedCwd, dir);
-      return rel.startsWith("..") || path.isAbsolute(rel);
-    })
-    .map((dir) => path.join(dir, "bwrap"));
-  candidates.push("/usr/bin/bwrap");
-  return candidates.find(isExecutableFile) ?? null;
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
+  const found = findExecutable("bwrap", searchPath, { exclude: [cwd] });
+  if (found) return found;
+  return isExecutableFile(SYSTEM_BWRAP) ? SYSTEM_BWRAP : null;
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildBwrapArgs, wrapWithBwrap } from "../../src/sandbox/bwrap.js";
+import { buildBwrapArgs, hostSocketMasks, type SocketMask, wrapWithBwrap } from "../../src/sandbox/bwrap.js";
 import type { SandboxPolicy } from "../../src/sandbox/policy.js";
 import { buildSeatbeltProfile, wrapWithSeatbelt } from "../../src/sandbox/seatbelt.js";
 import { buildNetworkSeccompFilter } from "../../src/sandbox/seccomp.js";
@@ -60,13 +60,20 @@ describe("buildBwrapArgs", () => {
     fs.writeFileSync(path.join(main, ".git", "worktrees", "wt", "commondir"), "../..\n");
     const wt = workspace("worktree");
     fs.writeFileSync(path.join(wt, ".git"), `gitdir: ${main}/.git/worktrees/wt\n`);
-    const ro = binds(buildBwrapArgs({ policy: write(), cwd: wt, env: {} }), "--ro-bind");
+    // With both repositories inside writable roots, the worktree's git dirs are bound read-only.
+    const ro = binds(
+      buildBwrapArgs({ policy: write({ writableRoots: [base] }), cwd: wt, env: {} }),
+      "--ro-bind",
+    );
     expect(ro).toEqual([
       "/ /",
       `${wt}/.git ${wt}/.git`,
       `${main}/.git/worktrees/wt ${main}/.git/worktrees/wt`,
       `${main}/.git ${main}/.git`,
     ]);
+    // Outside every writable root they are read-only already: nothing to bind.
+    const alone = binds(buildBwrapArgs({ policy: write(), cwd: wt, env: {} }), "--ro-bind");
+    expect(alone).toEqual(["/ /", `${wt}/.git ${wt}/.git`]);
   });
 
   it("resolves roots through symlinks and skips missing ones", () => {
@@ -114,6 +121,98 @@ describe("buildBwrapArgs", () => {
     expect(argv[0]).toBe("/usr/bin/bwrap");
     expect(argv.slice(-3)).toEqual(["--", "ls", "-la"]);
     expect(argv).toEqual(expect.arrayContaining(["--seccomp", "3"]));
+  });
+});
+
+/** The `--tmpfs` mounts of an argv below `dir` (this machine may have an X11 or docker socket of its own). */
+function tmpfsUnder(args: string[], dir: string): string[] {
+  return args.flatMap((arg, i) => (arg === "--tmpfs" && args[i + 1]!.startsWith(dir) ? [args[i + 1]!] : []));
+}
+
+const ours = (masks: SocketMask[]) => masks.filter((mask) => mask.path.startsWith(base));
+
+describe("host socket masks", () => {
+  it("hides the ssh-agent's and the runtime directories last, after every writable bind", () => {
+    const ws = workspace("masks");
+    const agentDir = workspace("ssh-agent-dir");
+    fs.writeFileSync(path.join(agentDir, "agent.1"), "");
+    const runtime = workspace("runtime-dir");
+    const args = buildBwrapArgs({
+      policy: write({ excludeSlashTmp: false }),
+      cwd: ws,
+      env: { SSH_AUTH_SOCK: path.join(agentDir, "agent.1"), XDG_RUNTIME_DIR: runtime },
+      uid: 4_000_000, // no /run/user/<uid> for it
+    });
+    expect(tmpfsUnder(args, base)).toEqual([runtime, agentDir]);
+    // A later `--bind /tmp /tmp` would bring them back: the masks come after the last bind.
+    expect(args.indexOf("--tmpfs")).toBeGreaterThan(args.lastIndexOf("--bind"));
+    expect(args.indexOf("--tmpfs")).toBeGreaterThan(args.lastIndexOf("--ro-bind"));
+  });
+
+  it("hides nothing with network access", () => {
+    const runtime = workspace("runtime-on");
+    const args = buildBwrapArgs({
+      policy: write({ networkAccess: true }),
+      cwd: workspace("masks-on"),
+      env: { XDG_RUNTIME_DIR: runtime },
+    });
+    expect(args).not.toContain("--tmpfs");
+  });
+
+  it("masks only the agent's socket when its directory holds the workspace", () => {
+    const ws = workspace("agent-home/ws");
+    const socket = path.join(base, "agent-home", "agent.sock");
+    fs.writeFileSync(socket, "");
+    expect(ours(hostSocketMasks({ SSH_AUTH_SOCK: socket }, undefined, [ws]))).toEqual([
+      { kind: "file", path: socket },
+    ]);
+    const args = buildBwrapArgs({ policy: write(), cwd: ws, env: { SSH_AUTH_SOCK: socket }, uid: 4_000_000 });
+    expect(binds(args, "--ro-bind")).toContain(`/dev/null ${socket}`);
+    expect(tmpfsUnder(args, base)).toEqual([]);
+  });
+
+  it("skips what does not exist, follows symlinks, and keeps relative paths out", () => {
+    const real = workspace("runtime-real");
+    const link = path.join(base, "runtime-link");
+    fs.symlinkSync(real, link);
+    expect(
+      ours(
+        hostSocketMasks({ XDG_RUNTIME_DIR: link, SSH_AUTH_SOCK: "relative/agent.sock" }, 4_000_000, [
+          workspace("elsewhere"),
+        ]),
+      ),
+    ).toEqual([{ kind: "dir", path: real }]);
+    expect(ours(hostSocketMasks({ XDG_RUNTIME_DIR: path.join(base, "missing") }, 4_000_000, []))).toEqual([]);
+  });
+});
+
+describe("protected paths under bwrap", () => {
+  it("binds the policy's protectedPaths read-only inside a root, and ignores ones outside or missing", () => {
+    const ws = workspace("protected-policy");
+    const home = path.join(ws, "ns-home");
+    fs.mkdirSync(home);
+    const outside = workspace("protected-outside");
+    const args = buildBwrapArgs({
+      policy: write({ protectedPaths: [home, outside, path.join(ws, "missing")] }),
+      cwd: ws,
+      env: {},
+    });
+    expect(binds(args, "--ro-bind")).toEqual(["/ /", `${home} ${home}`]);
+  });
+
+  it("finds nested repositories a few levels down, but not inside node_modules or hidden dirs", () => {
+    const ws = workspace("nested");
+    for (const dir of ["a/.git", "b/c/.git", "node_modules/pkg/.git", ".cache/x/.git", "d/e/f/g/.git"]) {
+      fs.mkdirSync(path.join(ws, dir), { recursive: true });
+    }
+    fs.mkdirSync(path.join(ws, "sub-module"));
+    fs.writeFileSync(path.join(ws, "sub-module", ".git"), "gitdir: ../a/.git\n");
+    const ro = binds(buildBwrapArgs({ policy: write(), cwd: ws, env: {} }), "--ro-bind");
+    expect(ro.sort()).toEqual(
+      ["/ /", `${ws}/a/.git`, `${ws}/b/c/.git`, `${ws}/sub-module/.git`]
+        .map((p) => (p === "/ /" ? p : `${p} ${p}`))
+        .sort(),
+    );
   });
 });
 

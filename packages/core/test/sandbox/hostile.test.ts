@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxPolicy } from "../../src/sandbox/policy.js";
-import { probeSandbox } from "../../src/sandbox/probe.js";
+import { probeSandbox, type SandboxProbe } from "../../src/sandbox/probe.js";
 import { createCommandRunner } from "../../src/sandbox/runner.js";
 import type { CommandRequest, CommandResult, CommandRunner } from "../../src/tools/tool.js";
 
@@ -17,12 +17,17 @@ import type { CommandRequest, CommandResult, CommandRunner } from "../../src/too
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "ns-hostile-")));
 const rows: Array<{ attempt: string; held: boolean; evidence: string }> = [];
 let run: CommandRunner;
+let probe: SandboxProbe;
 let server: net.Server;
 let port = 0;
 let connections = 0;
+/** Unix socket servers of the test process, in directories outside every workspace. */
+const sockets = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "ns-sockets-")));
+const unixServers: net.Server[] = [];
+let unixConnections = 0;
 
 beforeAll(async () => {
-  const probe = await probeSandbox();
+  probe = await probeSandbox();
   if (!probe.available) throw new Error(`the hostile suite needs a sandbox: ${probe.reason}`);
   run = createCommandRunner({
     sandbox: probe,
@@ -38,7 +43,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
+  await Promise.all(unixServers.map((unix) => new Promise((resolve) => unix.close(resolve))));
   fs.rmSync(base, { recursive: true, force: true });
+  fs.rmSync(sockets, { recursive: true, force: true });
   const lines = rows.map(
     (row) => `| ${row.attempt} | ${row.held ? "yes" : "**NO**"} | ${row.evidence.replaceAll("|", "\\|")} |`,
   );
@@ -79,11 +86,29 @@ function bash(ws: string, script: string, extra: Partial<CommandRequest> = {}): 
   return run({
     argv: ["bash", "-c", script],
     cwd: ws,
+    sandboxCwd: ws,
     timeoutMs: 20_000,
     policy: workspaceWrite(),
     ...extra,
   });
 }
+
+/** A Unix socket server (in this process) at `<sockets>/<dir>/<name>` that greets each client. */
+async function unixServer(dir: string, name: string): Promise<string> {
+  fs.mkdirSync(path.join(sockets, dir), { recursive: true, mode: 0o700 });
+  const socketPath = path.join(sockets, dir, name);
+  const unix = net.createServer((socket) => {
+    unixConnections++;
+    socket.end("hello over the unix socket\n");
+  });
+  await new Promise<void>((resolve) => unix.listen(socketPath, resolve));
+  unixServers.push(unix);
+  return socketPath;
+}
+
+/** A client that connects to the Unix socket given as its argument and prints what it hears. */
+const unixClient = (socketPath: string) =>
+  `python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print("got:", s.recv(100).decode())' ${socketPath}`;
 
 function record(attempt: string, held: boolean, result: CommandResult | string): void {
   const evidence =
@@ -178,6 +203,25 @@ describe("hostile commands in workspace-write", () => {
     record("rm -rf .git / mv .git away", held, result);
   });
 
+  it("cannot plant a hook in a nested repository", async () => {
+    const w = makeWorkspace();
+    fs.mkdirSync(path.join(w.ws, "vendor", "lib", ".git", "hooks"), { recursive: true });
+    const result = await bash(w.ws, "printf '#!/bin/sh\\nrm -rf ~\\n' > vendor/lib/.git/hooks/post-checkout");
+    const held = !fs.existsSync(path.join(w.ws, "vendor", "lib", ".git", "hooks", "post-checkout"));
+    record("write vendor/lib/.git/hooks (nested repository)", held, result);
+  });
+
+  it("cannot write a protected path (nightshift's home) inside a writable root", async () => {
+    const w = makeWorkspace();
+    const home = path.join(w.ws, "ns-home");
+    fs.mkdirSync(home);
+    fs.writeFileSync(path.join(home, "config.toml"), "");
+    const script = `echo '[mcp_servers.evil]' >> ns-home/config.toml; touch ns-home/new; rm -rf ns-home`;
+    const result = await bash(w.ws, script, { policy: workspaceWrite({ protectedPaths: [home] }) });
+    const held = read(path.join(home, "config.toml")) === "" && !fs.existsSync(path.join(home, "new"));
+    record("write policy.protectedPaths (the nightshift home) in the workspace", held, result);
+  });
+
   it("cannot rewrite its own .nightshift config", async () => {
     const w = makeWorkspace();
     const result = await bash(w.ws, `echo 'sandbox_mode = "danger-full-access"' > .nightshift/config.toml`);
@@ -260,6 +304,67 @@ describe("hostile commands in workspace-write", () => {
     });
     const works = connections === before + 1 && result.output.includes("hello from the test");
     record(`connect to 127.0.0.1:${port} (network on: must work)`, works, result);
+  });
+
+  it("cannot connect to a host Unix socket with network off", async () => {
+    const w = makeWorkspace();
+    const socketPath = await unixServer("plain", "bus.sock");
+    const before = unixConnections;
+    const result = await bash(w.ws, unixClient(socketPath));
+    const held = unixConnections === before && !result.output.includes("got:");
+    record("connect to a Unix socket outside the workspace (network off)", held, result);
+    // Refused by the seccomp filter: the socket file itself is visible (read-only) here.
+    expect(result.output).toContain("Operation not permitted");
+  });
+
+  it("connects to the host Unix socket when network access is on", async () => {
+    const w = makeWorkspace();
+    const socketPath = await unixServer("plain-on", "bus.sock");
+    const before = unixConnections;
+    const result = await bash(w.ws, unixClient(socketPath), {
+      policy: workspaceWrite({ networkAccess: true }),
+    });
+    const works = unixConnections === before + 1 && result.output.includes("got: hello over the unix socket");
+    record("connect to a Unix socket (network on: must work)", works, result);
+  });
+
+  it("hides the ssh-agent and runtime-dir sockets even without the seccomp filter", async () => {
+    const w = makeWorkspace();
+    const agent = await unixServer("ssh-XXXX", "agent.1234");
+    const bus = await unixServer("runtime", "bus");
+    // Terminal sessions run without the filter; the socket masks are the wall there.
+    const noFilter = createCommandRunner({
+      sandbox: { ...(probe as Extract<SandboxProbe, { kind: "bwrap" }>), seccomp: false },
+      env: { PATH: process.env.PATH, HOME: base, SSH_AUTH_SOCK: agent, XDG_RUNTIME_DIR: path.dirname(bus) },
+    });
+    const before = unixConnections;
+    const script = `${unixClient(agent)}; ${unixClient(bus)}; ls -A ${path.dirname(agent)} ${path.dirname(bus)}`;
+    const result = await noFilter({
+      argv: ["bash", "-c", script],
+      cwd: w.ws,
+      sandboxCwd: w.ws,
+      timeoutMs: 20_000,
+      policy: workspaceWrite(),
+    });
+    const held = unixConnections === before && !result.output.includes("got:");
+    record("reach $SSH_AUTH_SOCK / $XDG_RUNTIME_DIR without seccomp", held, result);
+    expect(result.output).toContain("FileNotFoundError");
+    expect(result.output).not.toContain("agent.1234");
+  });
+
+  it("still has working socketpairs and pipes with network off, but no datagram sockets", async () => {
+    const w = makeWorkspace();
+    const script = [
+      `python3 -c 'import socket; a, b = socket.socketpair(); a.sendall(b"paired"); print(b.recv(10).decode())'`,
+      "echo piped | cat",
+      `python3 -c 'import socket; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)'`,
+    ].join("; ");
+    const result = await bash(w.ws, script);
+    const held =
+      result.output.includes("paired") &&
+      result.output.includes("piped") &&
+      result.output.includes("PermissionError");
+    record("socketpair + pipe work, AF_UNIX datagram socket refused", held, result);
   });
 
   it("cannot write in read-only mode, not even the workspace", async () => {
