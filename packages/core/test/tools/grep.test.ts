@@ -37,7 +37,7 @@ async function grep(args: Record<string, unknown>, budget = 40_000, cwd = root) 
 
 describe("grep", () => {
   test("finds the ripgrep binary shipped in the npm package", async () => {
-    const rg = await findRipgrep({ PATH: "" });
+    const rg = await findRipgrep({ PATH: "" }, { exclude: [] });
     expect(rg).toMatch(/ripgrep.*[/\\]rg(\.exe)?$/);
   });
 
@@ -177,6 +177,46 @@ describe("grep", () => {
     const running = grepTool.execute({ pattern: "x", path: "pipe" }, ctx);
     abort.abort();
     expect(await running).toEqual({ output: "grep was aborted.", success: false });
+  });
+
+  test("never runs an rg planted in the workspace or a writable root, nor one on a relative PATH entry", async () => {
+    const ws = makeTempDir();
+    const marker = path.join(ws, "planted-rg-ran");
+    fs.mkdirSync(path.join(ws, "bin"));
+    fs.writeFileSync(path.join(ws, "bin", "rg"), `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(ws, "hay.txt"), "needle\n");
+    const real = (await findRipgrep({ PATH: "" }, { exclude: [] }))!;
+    const tool = createGrepTool({ bundledRipgrep: false });
+    const PATH = ["bin", path.join(ws, "bin"), path.dirname(real)].join(path.delimiter);
+    const { ctx } = makeToolContext(ws, { env: { PATH } });
+    const result = await tool.execute({ pattern: "needle" }, ctx);
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(result.output).toBe("hay.txt\nL1: needle\n[1 matching line in 1 file]");
+    // Only the planted one on PATH: no rg at all rather than that one.
+    const { ctx: plantedOnly } = makeToolContext(ws, { env: { PATH: path.join(ws, "bin") } });
+    expect((await tool.execute({ pattern: "needle" }, plantedOnly)).output).toContain("grep is unavailable");
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  test("runs rg with a clean environment, without API keys", async () => {
+    const real = (await findRipgrep({ PATH: "" }, { exclude: [] }))!;
+    const dump = path.join(makeTempDir(), "rg-env.txt");
+    const wrapper = path.join(makeTempDir(), "rg");
+    fs.writeFileSync(wrapper, `#!/bin/sh\n/usr/bin/env > ${dump}\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const tool = createGrepTool({ rgPath: wrapper });
+    const env = {
+      ...process.env,
+      HOME: "/home/someone",
+      OPENAI_API_KEY: "sk-grep-secret",
+      AWS_SECRET_ACCESS_KEY: "aws",
+    };
+    const { ctx } = makeToolContext(root, { env });
+    const result = await tool.execute({ pattern: "Needle", path: "src" }, ctx);
+    expect(result.output).toContain("src/b.ts");
+    const seen = fs.readFileSync(dump, "utf8");
+    expect(seen).not.toContain("sk-grep-secret");
+    expect(seen).not.toContain("AWS_SECRET_ACCESS_KEY");
+    expect(seen).toContain("HOME=/home/someone");
   });
 
   test("reports a missing ripgrep binary", async () => {

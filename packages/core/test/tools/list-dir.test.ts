@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -133,6 +134,38 @@ describe("list_dir", () => {
     const parsed = parseToolArguments(listDirTool, JSON.stringify({ depth: 9 }));
     expect(parsed.ok).toBe(false);
   });
+
+  test("applies ignore rules inside a directory whose name starts with two dots", async () => {
+    const dir = makeTempDir();
+    fs.writeFileSync(path.join(dir, ".gitignore"), "*.log\n");
+    fs.mkdirSync(path.join(dir, "..x"));
+    fs.writeFileSync(path.join(dir, "..x", "a.log"), "");
+    fs.writeFileSync(path.join(dir, "..x", "b.txt"), "");
+    const result = await list({ path: dir });
+    expect(body(result.output)).toEqual(["..x/", "  b.txt", ".gitignore"]);
+  });
+
+  test("skips an ignore file that is a FIFO or a device, and reads at most 1 MiB of one", async () => {
+    const dir = makeTempDir();
+    execFileSync("mkfifo", [path.join(dir, ".gitignore")]); // nobody ever writes to it
+    fs.writeFileSync(path.join(dir, ".ignore"), "secret.txt\n");
+    fs.writeFileSync(path.join(dir, "secret.txt"), "");
+    fs.writeFileSync(path.join(dir, "open.txt"), "");
+    const fifo = await list({ path: dir });
+    expect(body(fifo.output)).toEqual([".gitignore (special file)", ".ignore", "open.txt"]);
+
+    const zero = makeTempDir();
+    fs.symlinkSync("/dev/zero", path.join(zero, ".gitignore"));
+    fs.writeFileSync(path.join(zero, "a.txt"), "");
+    expect(body((await list({ path: zero })).output)).toEqual([".gitignore@ -> /dev/zero", "a.txt"]);
+
+    const huge = makeTempDir();
+    const filler = `#${"x".repeat(1023)}\n`.repeat(1100); // 1.1 MiB of comments
+    fs.writeFileSync(path.join(huge, ".gitignore"), `early.txt\n${filler}late.txt\n`);
+    fs.writeFileSync(path.join(huge, "early.txt"), "");
+    fs.writeFileSync(path.join(huge, "late.txt"), "");
+    expect(body((await list({ path: huge })).output)).toEqual([".gitignore", "late.txt"]);
+  }, 10_000);
 
   test("stops when aborted", async () => {
     const { ctx, abort } = makeToolContext(root);

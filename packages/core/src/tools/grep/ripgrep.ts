@@ -1,30 +1,45 @@
 import { spawn } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
+import { findExecutable, isExecutableFile } from "../../util/find-executable.js";
 
-/** The ripgrep binary: the one shipped in the `@vscode/ripgrep` platform package, else `rg` on PATH. */
-export async function findRipgrep(env: NodeJS.ProcessEnv): Promise<string | null> {
-  try {
-    const { rgPath } = await import("@vscode/ripgrep");
-    if (isExecutable(rgPath)) return rgPath;
-  } catch {
-    // No prebuilt binary for this platform: fall back to PATH.
+export type FindRipgrepOptions = {
+  /** Directories a command may have written (the workspace, the writable roots): never run an `rg` from there. */
+  exclude: readonly string[];
+  /** Look at the `@vscode/ripgrep` binary first (default true). */
+  bundled?: boolean;
+};
+
+/**
+ * The ripgrep binary: the one shipped in the `@vscode/ripgrep` platform package, else `rg` on
+ * PATH. rg runs outside the sandbox, so PATH entries that are relative or inside `exclude` are
+ * skipped: a sandboxed command could have planted an `rg` there.
+ */
+export async function findRipgrep(
+  env: NodeJS.ProcessEnv,
+  options: FindRipgrepOptions,
+): Promise<string | null> {
+  if (options.bundled ?? true) {
+    try {
+      const { rgPath } = await import("@vscode/ripgrep");
+      if (isExecutableFile(rgPath)) return rgPath;
+    } catch {
+      // No prebuilt binary for this platform: fall back to PATH.
+    }
   }
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, process.platform === "win32" ? "rg.exe" : "rg");
-    if (isExecutable(candidate)) return candidate;
-  }
-  return null;
+  const name = process.platform === "win32" ? "rg.exe" : "rg";
+  return findExecutable(name, env.PATH ?? "", { exclude: options.exclude });
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
+/** The only variables rg gets: it needs no secrets, and runs unsandboxed. */
+const RIPGREP_ENV_KEYS = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"] as const;
+
+/** A clean environment for rg, taken from `env`. */
+export function ripgrepEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const key of RIPGREP_ENV_KEYS) {
+    const value = env[key];
+    if (value !== undefined) clean[key] = value;
   }
+  return clean;
 }
 
 /** Text as ripgrep's JSON output carries it: UTF-8 as `text`, anything else base64 in `bytes`. */
@@ -48,6 +63,7 @@ export type RunOptions = {
   rgPath: string;
   args: string[];
   cwd: string;
+  /** Only PATH, HOME, LANG, LC_ALL and TMPDIR are passed on (see `ripgrepEnv`). */
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   timeoutMs: number;
@@ -75,7 +91,7 @@ export function runRipgrep(options: RunOptions): Promise<RunResult> {
     }
     const child = spawn(options.rgPath, options.args, {
       cwd: options.cwd,
-      env: options.env,
+      env: ripgrepEnv(options.env),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stoppedBy: RunResult["stoppedBy"] = null;

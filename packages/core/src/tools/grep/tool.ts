@@ -1,8 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { writableRoots } from "../../sandbox/policy.js";
+import { isPathInside } from "../../util/paths.js";
 import { describeFsError, resolveToolPath } from "../read-file/paths.js";
-import { defineFunctionTool, type FunctionTool, type ToolResult } from "../tool.js";
+import { defineFunctionTool, type FunctionTool, type ToolContext, type ToolResult } from "../tool.js";
 import { type Collected, GrepCollector } from "./collect.js";
 import { GREP_DESCRIPTION } from "./description.js";
 import { findRipgrep, runRipgrep } from "./ripgrep.js";
@@ -49,6 +51,8 @@ const parameters = z.object({
 export type GrepToolOptions = {
   /** The rg binary; found with `findRipgrep` when left out. */
   rgPath?: string;
+  /** Whether `findRipgrep` tries the `@vscode/ripgrep` binary before PATH (default true). */
+  bundledRipgrep?: boolean;
   timeoutMs?: number;
 };
 
@@ -66,7 +70,9 @@ export function createGrepTool(options: GrepToolOptions = {}): FunctionTool<type
       } catch (error) {
         return failure(describeFsError(error, target));
       }
-      const rgPath = options.rgPath ?? (await findRipgrep(ctx.env));
+      const rgPath =
+        options.rgPath ??
+        (await findRipgrep(ctx.env, { exclude: untrustedDirs(ctx), bundled: options.bundledRipgrep }));
       if (!rgPath)
         return failure(
           "grep is unavailable: ripgrep (rg) was not found. Search with a shell command instead.",
@@ -126,7 +132,15 @@ function ripgrepArgs(args: z.infer<typeof parameters>, contextLines: number, tar
 function displayTarget(cwd: string, target: string): string {
   const relative = path.relative(cwd, target);
   if (relative === "") return ".";
-  return relative.startsWith("..") || path.isAbsolute(relative) ? target : relative;
+  return isPathInside(target, cwd) ? relative : target;
+}
+
+/**
+ * Where sandboxed commands may write, whatever the current mode: the working directory and the
+ * roots workspace-write would open (with /tmp and $TMPDIR unless the policy leaves them out).
+ */
+function untrustedDirs(ctx: ToolContext): string[] {
+  return [ctx.cwd, ...writableRoots({ ...ctx.policy, mode: "workspace-write" }, ctx.cwd, ctx.env)];
 }
 
 function footer(

@@ -1,6 +1,8 @@
+import { constants as fsConstants } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import ignore from "ignore";
+import { isPathInside } from "../../util/paths.js";
 
 /** Files whose patterns hide entries, read in every directory walked (and its ancestors in a repo). */
 export const IGNORE_FILE_NAMES = [".gitignore", ".ignore"] as const;
@@ -11,18 +13,47 @@ export type IgnoreLayer = { base: string; rules: ignore.Ignore };
 /** Layers from the outermost directory in; deeper layers override shallower ones. */
 export type IgnoreStack = readonly IgnoreLayer[];
 
+/** The most of one ignore file that is read; patterns past it are not honoured. */
+export const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+
 /** The ignore files of `dir`, or null when it has none. */
 export async function loadIgnoreLayer(dir: string): Promise<IgnoreLayer | null> {
   const texts: string[] = [];
   for (const name of IGNORE_FILE_NAMES) {
-    try {
-      texts.push(await fs.readFile(path.join(dir, name), "utf8"));
-    } catch {
-      // Absent or unreadable: no rules from this file.
-    }
+    const text = await readIgnoreFile(path.join(dir, name));
+    if (text !== null) texts.push(text);
   }
   if (texts.length === 0) return null;
   return { base: dir, rules: ignore().add(texts.join("\n")) };
+}
+
+/**
+ * An ignore file's text when it is a regular file (symlinks followed), else null. Opened
+ * non-blocking so a FIFO in its place cannot hang us, and read only up to
+ * `MAX_IGNORE_FILE_BYTES` (cut back to the last whole line) so `/dev/zero` or a huge file cannot
+ * fill memory.
+ */
+async function readIgnoreFile(file: string): Promise<string | null> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const stat = await handle.stat();
+    if (!stat.isFile()) return null;
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_IGNORE_FILE_BYTES));
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    let text = buffer.subarray(0, filled);
+    if (stat.size > MAX_IGNORE_FILE_BYTES) text = text.subarray(0, text.lastIndexOf(0x0a) + 1);
+    return text.toString("utf8");
+  } catch {
+    return null; // absent or unreadable: no rules from this file
+  } finally {
+    await handle?.close();
+  }
 }
 
 /**
@@ -46,7 +77,7 @@ export function isIgnored(stack: IgnoreStack, target: string, isDirectory: boole
   let ignored = false;
   for (const layer of stack) {
     const relative = path.relative(layer.base, target);
-    if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) continue;
+    if (relative === "" || !isPathInside(target, layer.base)) continue;
     const posix = relative.split(path.sep).join("/");
     const result = layer.rules.test(isDirectory ? `${posix}/` : posix);
     if (result.ignored) ignored = true;
