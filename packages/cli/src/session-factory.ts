@@ -99,6 +99,8 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
       output: settingsToml.model_output_price_per_million,
     },
   });
+  // Configured prices apply to the configured model; other models of a resumed session use the catalogue.
+  const priceOf = (model: string) => (model === runtime.model ? info.prices : lookupModel(model).prices);
   const warnings: string[] = [];
   if (!info.known) {
     warnings.push(
@@ -175,7 +177,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
       random: Math.random,
       env,
       newId: randomUUID,
-      ledger: new UsageLedger((model) => lookupModel(model).prices ?? info.prices),
+      ledger: new UsageLedger(priceOf),
       approvalCache: new ApprovalCache(),
       ptySessions,
       bashParser: () => {
@@ -189,7 +191,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
     },
   });
   if (opened.loaded) {
-    opened.agent.deps.ledger = new UsageLedger((model) => lookupModel(model).prices ?? info.prices, opened.loaded.usage);
+    opened.agent.deps.ledger = new UsageLedger(priceOf, opened.loaded.usage);
   }
   opened.warnings.unshift(...warnings);
   return {

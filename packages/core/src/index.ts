@@ -61,3 +61,4 @@ export { shellTool } from "./tools/shell/tool.js";
 export * from "./tools/tool.js";
 export * from "./tools/truncate.js";
 export { type PlanStep, updatePlanTool } from "./tools/update-plan/tool.js";
+export { quoteArgv } from "./util/shell-quote.js";

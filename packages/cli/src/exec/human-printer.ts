@@ -1,4 +1,5 @@
-import type { AgentEvent } from "@nightshift/core";
+import { type AgentEvent, quoteArgv } from "@nightshift/core";
+import { terminalSafe } from "./terminal-text.js";
 
 type Write = (text: string) => void;
 
@@ -13,7 +14,7 @@ export class HumanPrinter {
   }
 
   handle(event: AgentEvent): void {
-    const line = (text: string) => this.#err(`${text}\n`);
+    const line = (text: string) => this.#err(`${terminalSafe(text)}\n`);
     switch (event.type) {
       case "session_configured":
         line(
@@ -72,7 +73,7 @@ function firstLine(text: string): string {
 
 function describeCall(name: string, input: unknown): string {
   const args = (input ?? {}) as Record<string, unknown>;
-  if (name === "shell" && Array.isArray(args.command)) return `run ${args.command.map(String).join(" ")}`;
+  if (name === "shell" && Array.isArray(args.command)) return `run ${quoteArgv(args.command.map(String))}`;
   if (name === "apply_patch") return "apply patch";
   if (typeof args.path === "string") return `${name} ${args.path}`;
   if (typeof args.pattern === "string") return `${name} ${args.pattern}`;

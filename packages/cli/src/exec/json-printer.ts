@@ -1,4 +1,4 @@
-import type { AgentEvent } from "@nightshift/core";
+import { type AgentEvent, parseApplyPatchInvocation, quoteArgv } from "@nightshift/core";
 
 type Item = Record<string, unknown> & { id: string; type: string };
 type Write = (line: string) => void;
@@ -128,24 +128,27 @@ function usageJson(usage: Extract<AgentEvent, { type: "turn_completed" }>["usage
   };
 }
 
-function commandLine(input: unknown): string {
+function commandArgv(input: unknown): string[] | null {
   const command = (input as { command?: unknown } | null)?.command;
-  if (Array.isArray(command)) return command.map(String).join(" ");
-  return typeof command === "string" ? command : "";
+  return Array.isArray(command) ? command.map(String) : null;
 }
 
 function startedItem(id: string, name: string, input: unknown): Item {
+  const argv = name === "shell" ? commandArgv(input) : null;
+  // A patch sent through the shell is applied as a patch, and reported as one.
+  if (name === "apply_patch" || (argv && parseApplyPatchInvocation(argv))) {
+    return { id, type: "file_change", changes: [], status: "in_progress" };
+  }
   if (name === "shell") {
     return {
       id,
       type: "command_execution",
-      command: commandLine(input),
+      command: argv ? quoteArgv(argv) : "",
       aggregated_output: "",
       exit_code: null,
       status: "in_progress",
     };
   }
-  if (name === "apply_patch") return { id, type: "file_change", changes: [], status: "in_progress" };
   const mcp = /^mcp__(.+?)__(.+)$/.exec(name);
   if (mcp) {
     return {

@@ -143,8 +143,8 @@ describe("the agent loop over Chat Completions", () => {
     const events = h.jsonEvents(result);
     const commands = events.filter((e) => e.type === "item.completed" && e.item.type === "command_execution");
     expect(commands.map((e) => [e.item.command, e.item.status])).toEqual([
-      ["bash -lc echo one", "completed"],
-      ["bash -lc echo two", "completed"],
+      ["bash -lc 'echo one'", "completed"],
+      ["bash -lc 'echo two'", "completed"],
       ["", "failed"],
     ]);
     const tools = messagesOf(h, 1).filter((m) => m.role === "tool");

@@ -72,8 +72,8 @@ describe("nightshift exec against the fake model server", () => {
     ]);
     const commands = events.filter((e) => e.type === "item.completed" && e.item.type === "command_execution");
     expect(commands.map((e) => [e.item.command, e.item.exit_code, e.item.status])).toEqual([
-      ["bash -lc echo one", 0, "completed"],
-      ["bash -lc echo two; exit 3", 3, "failed"],
+      ["bash -lc 'echo one'", 0, "completed"],
+      ["bash -lc 'echo two; exit 3'", 3, "failed"],
     ]);
     expect(events.at(-2).item).toMatchObject({ type: "agent_message", text: "done" });
     expect(events.at(-1).usage).toHaveProperty("cached_input_tokens");

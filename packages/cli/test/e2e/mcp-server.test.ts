@@ -1,11 +1,52 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { functionCall, reply, scenario, text } from "@nightshift/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { BIN, type Harness, inputOf, startHarness } from "./harness.js";
+import { BIN, type Harness, inputOf, repoRoot, startHarness } from "./harness.js";
+
+const HOSTILE = path.join(repoRoot, "packages/core/test/fixtures/mcp/hostile-server.mjs");
+
+const stdioServer = (name: string, args: string[]) =>
+  [
+    `[mcp_servers.${name}]`,
+    `command = ${JSON.stringify(process.execPath)}`,
+    `args = ${JSON.stringify(args)}`,
+    "",
+  ].join("\n");
+
+/** A TCP gate for the hostile MCP server's `--gate`: counts server starts and lets each go at once. */
+async function startGate(): Promise<{ port: number; starts: () => number; close: () => Promise<void> }> {
+  let starts = 0;
+  const server = net.createServer((socket) => {
+    starts++;
+    socket.on("error", () => {});
+    socket.end("go\n");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    starts: () => starts,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Living processes (not zombies) whose command line contains `marker`. */
+function livingProcessesWith(marker: string): number {
+  let found = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z" && cmdline.includes(marker)) found++;
+    } catch {}
+  }
+  return found;
+}
 
 let h: Harness;
 let client: Client | undefined;
@@ -117,7 +158,7 @@ describe("nightshift mcp-server", () => {
     });
     expect(result.structuredContent?.content).toBe("made it");
     expect(asked).toHaveLength(1);
-    expect(asked[0]!.message).toContain("nightshift wants to run a command: bash -lc mkdir made-by-agent");
+    expect(asked[0]!.message).toContain("nightshift wants to run a command: bash -lc 'mkdir made-by-agent'");
     expect(asked[0]!.requestedSchema).toMatchObject({
       properties: { decision: { enum: ["approved", "approved_for_session", "denied", "abort"] } },
     });
@@ -140,6 +181,78 @@ describe("nightshift mcp-server", () => {
     expect(result.structuredContent?.content).toBe("was refused");
     expect(inputOf(h.server, 1).at(-1).output).toBe("exec command rejected by user");
     expect(fs.existsSync(path.join(h.workspace, "not-made"))).toBe(false);
+  });
+
+  it("opens a resumed thread once when two replies for it arrive together", async () => {
+    const gate = await startGate();
+    try {
+      h = await startHarness(
+        scenario(reply(text("started")), {
+          match: { inputContains: "again" },
+          response: { output: [text("second")] },
+        }),
+        { config: stdioServer("gated", [HOSTILE, "--gate", String(gate.port)]) },
+      );
+      const first = await call(await connect(), "nightshift", { prompt: "hello" });
+      const threadId = first.structuredContent!.threadId;
+      expect(gate.starts()).toBe(1);
+      await client!.close();
+
+      const c = await connect();
+      const answers = await Promise.all([
+        call(c, "nightshift-reply", { threadId, prompt: "again, once" }),
+        call(c, "nightshift-reply", { threadId, prompt: "again, twice" }),
+      ]);
+      // One session (one rollout writer, one set of MCP servers), one turn; the other call is told why.
+      expect(gate.starts()).toBe(2);
+      expect(h.server.requests).toHaveLength(2);
+      expect(answers.map((answer) => answer.content[0]!.text).sort()).toEqual([
+        "second",
+        `thread ${threadId} is still running a turn`,
+      ]);
+    } finally {
+      await gate.close();
+    }
+  });
+
+  it("keeps at most 8 threads open, closing the least recently used one with its MCP servers", async () => {
+    const marker = `lru-marker-${process.pid}`;
+    h = await startHarness(scenario({ ...reply(text("done")), times: 10 }), {
+      config: stdioServer("marked", [HOSTILE, "--name", marker]),
+    });
+    const c = await connect();
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      ids.push((await call(c, "nightshift", { prompt: `task ${i}` })).structuredContent!.threadId);
+    }
+    await expect.poll(() => livingProcessesWith(marker), { timeout: 10_000 }).toBe(8);
+    // The closed thread comes back from disk when asked for.
+    const again = await call(c, "nightshift-reply", { threadId: ids[0]!, prompt: "back again" });
+    expect(again.structuredContent).toEqual({ threadId: ids[0], content: "done" });
+    expect(JSON.stringify(inputOf(h.server, 9))).toContain("task 0");
+    await expect.poll(() => livingProcessesWith(marker), { timeout: 10_000 }).toBe(8);
+  });
+
+  it("refuses config that reaches outside the session", async () => {
+    h = await startHarness(scenario());
+    const c = await connect();
+    const attempts: Record<string, unknown>[] = [
+      { model_providers: { fake: { base_url: "http://127.0.0.1:9/v1" } } },
+      { mcp_servers: { evil: { command: "sh", args: ["-c", "touch pwned"] } } },
+      { notify: ["sh", "-c", "touch pwned"] },
+      { model_instructions_file: "/etc/passwd" },
+      { shell_environment_policy: { inherit: "all" } },
+      { profiles: { p: { model_instructions_file: "/etc/passwd" } } },
+    ];
+    for (const config of attempts) {
+      const answer = await call(c, "nightshift", { prompt: "hi", config });
+      expect(answer.isError).toBe(true);
+      expect(answer.content[0]!.text).toContain(
+        `"${Object.keys(config)[0]}" cannot be set through the nightshift tool`,
+      );
+    }
+    expect(h.server.requests).toEqual([]);
+    expect(fs.existsSync(path.join(h.workspace, "pwned"))).toBe(false);
   });
 
   it("answers bad arguments and unknown threads with tool errors", async () => {

@@ -146,7 +146,7 @@ describe("apply_patch through nightshift exec", () => {
 
   // BUG: the JSON printer keys items on the tool name, so a patch applied through the shell tool
   // shows up as a command_execution (exit_code null) instead of a file_change (see the report).
-  it.fails("reports a heredoc patch sent through shell as a file_change in --json", async () => {
+  it("reports a heredoc patch sent through shell as a file_change in --json", async () => {
     const heredoc =
       "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: top.txt\n+via heredoc\n*** End Patch\nEOF\n";
     h = await startHarness(

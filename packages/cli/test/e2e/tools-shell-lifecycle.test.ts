@@ -150,7 +150,7 @@ describe("shell command lifetimes through nightshift exec", () => {
     // The shell tool words its own abort (Codex says "aborted by user"; see the report).
     for (const { output } of outputs) {
       expect(output).toMatch(
-        /^Command was interrupted\.\nExit code: killed by SIG(TERM|KILL)\nWall time: [\d.]+ seconds\nOutput:\n$/,
+        /^aborted by user: the command was interrupted\.\nExit code: killed by SIG(TERM|KILL)\nWall time: [\d.]+ seconds\nOutput:\n$/,
       );
     }
     expect(lines.at(-1).type).toBe("turn_end");

@@ -118,6 +118,20 @@ export class Agent {
     this.#lengthAtLastUsage = -1;
   }
 
+  /** Accounts one request's usage: ledger, rollout (so totals survive resume) and a token_count event. */
+  recordUsage(usage: Usage): void {
+    const ledger = this.deps.ledger;
+    const cost = ledger.record(this.settings.model, usage);
+    this.deps.rollout.append("usage", { model: this.settings.model, usage, cost_usd: cost });
+    this.emit({
+      type: "token_count",
+      last: usage,
+      total: ledger.total,
+      contextWindow: this.settings.contextWindow,
+      costUsd: ledger.costUsd,
+    });
+  }
+
   /**
    * Tokens the next request's context holds: the last response's input plus output, plus an
    * estimate (bytes/4) of what was appended since. Without a usable report, all of it estimated.
@@ -312,21 +326,11 @@ export class Agent {
               );
             }
             break;
-          case "completed": {
+          case "completed":
             usage = event.usage;
-            const ledger = this.deps.ledger;
-            const cost = ledger.record(this.settings.model, usage);
+            this.recordUsage(usage);
             this.#lengthAtLastUsage = this.history.length;
-            this.deps.rollout.append("usage", { model: this.settings.model, usage, cost_usd: cost });
-            this.emit({
-              type: "token_count",
-              last: usage,
-              total: ledger.total,
-              contextWindow: this.settings.contextWindow,
-              costUsd: ledger.costUsd,
-            });
             break;
-          }
           default:
             break;
         }

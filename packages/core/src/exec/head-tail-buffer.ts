@@ -13,6 +13,8 @@ export class HeadTailBuffer {
   private tailStart = 0;
   private tailLength = 0;
   private total = 0;
+  private newlines = 0;
+  private lastByte = -1;
 
   constructor(capacity: number) {
     const size = Math.max(2, Math.floor(capacity));
@@ -25,6 +27,11 @@ export class HeadTailBuffer {
     return this.total;
   }
 
+  /** Lines in everything written, kept or not (a final line without a newline counts). */
+  get totalLines(): number {
+    return this.newlines + (this.total > 0 && this.lastByte !== 0x0a ? 1 : 0);
+  }
+
   /** Bytes seen but not kept. */
   get droppedBytes(): number {
     return this.total - this.headLength - this.tailLength;
@@ -32,6 +39,10 @@ export class HeadTailBuffer {
 
   write(chunk: Uint8Array): void {
     this.total += chunk.length;
+    if (chunk.length > 0) {
+      for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) this.newlines++;
+      this.lastByte = chunk[chunk.length - 1]!;
+    }
     let rest = chunk;
     if (this.headLength < this.head.length) {
       const take = Math.min(rest.length, this.head.length - this.headLength);

@@ -65,6 +65,7 @@ export async function runProcess(req: ProcessRequest): Promise<CommandResult> {
     aborted: flags.aborted,
     durationMs: Math.round(performance.now() - started),
     totalBytes: capture.totalBytes,
+    totalLines: capture.totalLines,
   });
 
   if (req.signal?.aborted) return finish({ code: null, signal: null }, { timedOut: false, aborted: true });

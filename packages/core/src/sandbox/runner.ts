@@ -124,6 +124,7 @@ function refuse(message: string): CommandResult {
     aborted: false,
     durationMs: 0,
     totalBytes: 0,
+    totalLines: 0,
     sandboxError: message,
   };
 }

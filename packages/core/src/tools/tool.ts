@@ -61,6 +61,8 @@ export type CommandResult = {
   durationMs: number;
   /** Total bytes the command wrote, including what the cap dropped. */
   totalBytes: number;
+  /** Total lines the command wrote, including what the cap dropped. */
+  totalLines: number;
   /** Set when the sandbox itself could not start the command. */
   sandboxError?: string;
 };

@@ -38,7 +38,7 @@ export function truncationMarker(removedTokens: number): string {
  * between. Cuts fall on UTF-8 character boundaries, and on line breaks when one is close. The
  * result exceeds the budget by at most the marker line (marker plus two newlines).
  */
-export function truncateMiddle(text: string, budgetBytes: number): TruncateResult {
+export function truncateMiddle(text: string, budgetBytes: number, alreadyRemovedBytes = 0): TruncateResult {
   const budget = Math.max(0, Math.floor(budgetBytes));
   // A UTF-16 code unit never takes more than 3 UTF-8 bytes: skip counting for obviously small texts.
   if (text.length * 3 <= budget) return { text, truncated: false, removedTokens: 0 };
@@ -48,7 +48,7 @@ export function truncateMiddle(text: string, budgetBytes: number): TruncateResul
   const headBudget = Math.floor(budget / 2);
   const head = headPart(text, headBudget);
   const tail = tailPart(text, budget - headBudget);
-  const removedBytes = totalBytes - head.length - tail.length;
+  const removedBytes = totalBytes - head.length - tail.length + alreadyRemovedBytes;
   const removedTokens = Math.ceil(removedBytes / APPROX_BYTES_PER_TOKEN);
 
   const headText = head.toString("utf8");
@@ -64,12 +64,18 @@ export function truncateMiddle(text: string, budgetBytes: number): TruncateResul
 
 /**
  * The middle-truncated text, prefixed with the original line count when anything was cut, so the
- * model knows how much it did not see.
+ * model knows how much it did not see. When `text` is itself only a capture of a longer output
+ * (head and tail of what a command printed), `whole` gives the size of all of it.
  */
-export function formatTruncatedOutput(text: string, budgetBytes: number): string {
-  const result = truncateMiddle(text, budgetBytes);
+export function formatTruncatedOutput(
+  text: string,
+  budgetBytes: number,
+  whole?: { lines: number; bytes: number },
+): string {
+  const captured = whole ? Buffer.byteLength(text, "utf8") : 0;
+  const result = truncateMiddle(text, budgetBytes, whole ? Math.max(0, whole.bytes - captured) : 0);
   if (!result.truncated) return text;
-  return `Total output lines: ${countLines(text)}\n\n${result.text}`;
+  return `Total output lines: ${whole?.lines ?? countLines(text)}\n\n${result.text}`;
 }
 
 /** Lines as a person would count them: a final line without a newline still counts. */

@@ -98,6 +98,7 @@ const result = (
 ): CommandResult => ({
   exitCode,
   signal: null,
+  totalLines: 0,
   output,
   timedOut: false,
   aborted: false,

@@ -89,7 +89,8 @@ function survivors(
 }
 
 async function remoteCompaction(agent: Agent, options: CompactionOptions): Promise<Compacted> {
-  const { output } = await agent.deps.client.compact!(agent.buildRequest(), options.signal);
+  const { output, usage } = await agent.deps.client.compact!(agent.buildRequest(), options.signal);
+  if (usage) agent.recordUsage(usage);
   const kept = output.filter((item) => {
     if (item.type === "compaction") return true;
     if (item.type === "message" && item.role === "assistant") return true;
@@ -129,7 +130,7 @@ async function requestSummary(agent: Agent, signal: AbortSignal): Promise<string
         if (event.type === "item_done" && event.item.type === "message" && event.item.role === "assistant") {
           text += messageText(event.item);
         }
-        if (event.type === "completed") agent.deps.ledger.record(agent.settings.model, event.usage);
+        if (event.type === "completed") agent.recordUsage(event.usage);
       }
       return text;
     } catch (err) {

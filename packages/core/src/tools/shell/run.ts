@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { quoteArgv } from "../../util/shell-quote.js";
 import type { CommandResult, ToolContext, ToolResult } from "../tool.js";
 import { formatTruncatedOutput } from "../truncate.js";
 import { formatCommandOutput } from "./format.js";
@@ -32,7 +33,12 @@ export async function runShellCommand(
   const spilled = result.totalBytes > ctx.outputBudgetBytes;
   if (!spilled) fs.rm(spillFile, { force: true }, () => {});
   const toolResult = (hint?: string): ToolResult => {
-    const body = result.sandboxError ?? formatTruncatedOutput(result.output, ctx.outputBudgetBytes);
+    const body =
+      result.sandboxError ??
+      formatTruncatedOutput(result.output, ctx.outputBudgetBytes, {
+        lines: result.totalLines,
+        bytes: result.totalBytes,
+      });
     const notes: string[] = [];
     if (unsandboxed && ctx.policy.mode !== "danger-full-access")
       notes.push("Ran outside the sandbox (approved).");
@@ -47,7 +53,7 @@ export async function runShellCommand(
       success,
       output: formatCommandOutput(result, body, notes),
       display: {
-        command: argv.join(" "),
+        command: quoteArgv(argv),
         exit_code: result.exitCode,
         aggregated_output: body,
         status: success ? "completed" : "failed",

@@ -1,4 +1,5 @@
 import { PTY_SESSIONS_WARNING, type PtySession, type SessionRead } from "../../exec/pty-sessions.js";
+import { quoteArgv } from "../../util/shell-quote.js";
 import type { ToolContext, ToolResult } from "../tool.js";
 import { formatTruncatedOutput } from "../truncate.js";
 
@@ -41,7 +42,7 @@ export async function reportSessionRead(
     success,
     output: formatSessionRead(session.id, read, body, notes),
     display: {
-      command: session.argv.join(" "),
+      command: quoteArgv(session.argv),
       exit_code: exitCode,
       aggregated_output: body,
       status: success ? "completed" : "failed",

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { decideAfterFailure, decideExec, type ExecDecision } from "../../sandbox/approval.js";
+import { quoteArgv } from "../../util/shell-quote.js";
 import { parseApplyPatchInvocation } from "../apply-patch/invocation.js";
 import { runApplyPatch } from "../apply-patch/tool.js";
 import { defineFunctionTool, type ToolContext, type ToolResult } from "../tool.js";
@@ -105,7 +106,7 @@ export const shellTool = defineFunctionTool({
       const answer = await ctx.approve({
         callId: ctx.callId,
         kind: "exec",
-        summary: args.command.join(" "),
+        summary: quoteArgv(args.command),
         reason: retry.reason,
         command: args.command,
         cwd,
@@ -146,7 +147,7 @@ async function resolveDecision(
   const declined = (output: string): ToolResult => ({
     success: false,
     output,
-    display: { command: argv.join(" "), exit_code: null, aggregated_output: "", status: "declined" },
+    display: { command: quoteArgv(argv), exit_code: null, aggregated_output: "", status: "declined" },
   });
   switch (decision.action) {
     case "run-sandboxed":
@@ -163,8 +164,11 @@ async function resolveDecision(
       const answer = await ctx.approve({
         callId: ctx.callId,
         kind: "exec",
-        summary: argv.join(" "),
-        reason: justification ?? decision.reason,
+        summary: quoteArgv(argv),
+        // The engine's reason always shows: a model's justification must not hide "destroys data".
+        reason: justification
+          ? `${decision.reason}. The model's justification: ${justification}`
+          : decision.reason,
         command: argv,
         cwd,
       });

@@ -1,3 +1,4 @@
+import { quoteArgv } from "../../util/shell-quote.js";
 import type { ToolContext, ToolResult } from "../tool.js";
 import { runShellCommand } from "./run.js";
 import { reportSessionRead } from "./session-output.js";
@@ -26,7 +27,7 @@ export async function runInTerminal(
     return {
       success: false,
       output: `failed to start the command: ${started.error}`,
-      display: { command: argv.join(" "), exit_code: null, aggregated_output: "", status: "failed" },
+      display: { command: quoteArgv(argv), exit_code: null, aggregated_output: "", status: "failed" },
     };
   }
   return reportSessionRead(started.session, times.yieldMs, ctx, { notes });
