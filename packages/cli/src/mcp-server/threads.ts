@@ -7,6 +7,7 @@ import {
   type ApprovalRequest,
   loadRollout,
   type SandboxMode,
+  sessionIdOf,
 } from "@nightshift/core";
 import { ConfigError, loadConfigToml } from "../config/load.js";
 import { type CliOverrides, resolveRuntimeConfig } from "../config/resolve.js";
@@ -35,20 +36,39 @@ export type ThreadsDeps = {
   overrides: readonly string[];
   /** Asks the client; `signal` is the signal of the tool call waiting for it. */
   approve: (request: ApprovalRequest, signal: AbortSignal | undefined) => Promise<ApprovalDecision>;
+  /** Threads kept open (default 8); beyond that the least recently used idle one is closed. */
+  maxOpenThreads?: number;
 };
+
+export const DEFAULT_MAX_OPEN_THREADS = 8;
 
 /** Events of a session (warnings, progress) for the call that is waiting on it. */
 export type OnEvent = (event: AgentEvent) => void;
 
-type Thread = { session: AgentSession; mcp: McpAttachment; busy: boolean; signal: AbortSignal | undefined };
+type Thread = {
+  session: AgentSession;
+  mcp: McpAttachment;
+  busy: boolean;
+  /** Opened and not yet run: the call that opened it is about to use it, so it is not evicted. */
+  fresh: boolean;
+  signal: AbortSignal | undefined;
+};
 
 /**
  * The agent sessions ("threads") of one `nightshift mcp-server` process. A thread stays open
- * between calls; one the process does not hold is resumed from its rollout file.
+ * between calls; one the process does not hold is resumed from its rollout file. Each thread is
+ * opened once, however many calls ask for it at the same time (two rollout writers on one file
+ * would interleave it). At most `maxOpenThreads` stay open: opening another closes the least
+ * recently used idle one (its MCP servers and rollout), which a later reply resumes from disk.
  */
 export class Threads {
   readonly #deps: ThreadsDeps;
+  /** Open threads by session id, least recently used first. */
   readonly #open = new Map<string, Thread>();
+  /** Threads being resumed from disk, by session id. */
+  readonly #opening = new Map<string, Promise<Thread>>();
+  /** Threads being closed, by session id: a resume waits for the close to finish. */
+  readonly #closing = new Map<string, Promise<void>>();
 
   constructor(deps: ThreadsDeps) {
     this.#deps = deps;
@@ -79,29 +99,64 @@ export class Threads {
 
   /** Continues a thread with another prompt. */
   async reply(threadId: string, prompt: string, signal: AbortSignal, onEvent: OnEvent): Promise<TurnOutcome> {
-    let thread = this.#open.get(threadId);
-    if (!thread) {
-      const file = findSessionFile(this.#deps.home, { id: threadId });
-      const last = loadRollout(file).lastTurnContext;
-      thread = await this.#openThread({
-        overrides: [...this.#deps.overrides],
-        flags: {
-          cwd: last?.cwd && fs.existsSync(last.cwd) ? last.cwd : this.#deps.cwd,
-          model: last?.model,
-          sandbox: last?.sandbox_mode as SandboxMode | undefined,
-          approvalPolicy: last?.approval_policy as ApprovalPolicy | undefined,
-        },
-        resumePath: file,
-        onEvent,
-      });
-    }
+    const thread = this.#open.get(threadId) ?? (await this.#resume(threadId, onEvent));
     return this.#run(thread, prompt, signal, onEvent);
   }
 
+  /** Ids of the open threads, least recently used first. */
+  openThreadIds(): string[] {
+    return [...this.#open.keys()];
+  }
+
   async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.#opening.values()]);
     const threads = [...this.#open.values()];
     this.#open.clear();
-    await Promise.all(threads.map(async (thread) => closeThread(thread)));
+    await Promise.all([...threads.map(closeThread), ...this.#closing.values()]);
+  }
+
+  /** The open thread for `threadId` (a prefix is fine), resuming it from disk once. */
+  async #resume(threadId: string, onEvent: OnEvent): Promise<Thread> {
+    const file = findSessionFile(this.#deps.home, { id: threadId });
+    const id = sessionIdOf(file);
+    const open = this.#open.get(id);
+    if (open) return open;
+    let pending = this.#opening.get(id);
+    if (!pending) {
+      pending = this.#resumeFile(id, file, onEvent).finally(() => this.#opening.delete(id));
+      this.#opening.set(id, pending);
+    }
+    return pending;
+  }
+
+  async #resumeFile(id: string, file: string, onEvent: OnEvent): Promise<Thread> {
+    await this.#closing.get(id);
+    const last = loadRollout(file).lastTurnContext;
+    return this.#openThread({
+      overrides: [...this.#deps.overrides],
+      flags: {
+        cwd: last?.cwd && fs.existsSync(last.cwd) ? last.cwd : this.#deps.cwd,
+        model: last?.model,
+        sandbox: last?.sandbox_mode as SandboxMode | undefined,
+        approvalPolicy: last?.approval_policy as ApprovalPolicy | undefined,
+      },
+      resumePath: file,
+      onEvent,
+    });
+  }
+
+  /** Closes the least recently used idle threads until at most `maxOpenThreads` are open. */
+  #evictIdle(): void {
+    const max = Math.max(1, this.#deps.maxOpenThreads ?? DEFAULT_MAX_OPEN_THREADS);
+    for (const [id, thread] of this.#open) {
+      if (this.#open.size <= max) return;
+      if (thread.busy || thread.fresh) continue;
+      this.#open.delete(id);
+      const closing = closeThread(thread)
+        .catch(() => {})
+        .finally(() => this.#closing.delete(id));
+      this.#closing.set(id, closing);
+    }
   }
 
   async #openThread(spec: {
@@ -127,17 +182,21 @@ export class Threads {
       await mcp.close();
       throw err;
     });
-    const thread: Thread = { session, mcp, busy: false, signal: undefined };
+    const thread: Thread = { session, mcp, busy: false, fresh: true, signal: undefined };
     holder.thread = thread;
     this.#open.set(session.agent.sessionId, thread);
+    this.#evictIdle();
     for (const message of [...session.warnings, ...mcp.warnings]) spec.onEvent({ type: "warning", message });
     return thread;
   }
 
   async #run(thread: Thread, prompt: string, signal: AbortSignal, onEvent: OnEvent): Promise<TurnOutcome> {
     const threadId = thread.session.agent.sessionId;
+    thread.fresh = false;
     if (thread.busy) return { threadId, content: `thread ${threadId} is still running a turn`, failed: true };
     thread.busy = true;
+    // Most recently used last: the eviction order.
+    if (this.#open.delete(threadId)) this.#open.set(threadId, thread);
     thread.signal = signal;
     let content = "";
     let failed = false;
@@ -153,6 +212,7 @@ export class Threads {
     } finally {
       thread.busy = false;
       thread.signal = undefined;
+      this.#evictIdle();
     }
     return { threadId, content, failed };
   }
@@ -165,11 +225,50 @@ async function closeThread(thread: Thread): Promise<void> {
 
 const KEY = /^[A-Za-z0-9_-]+$/;
 
+/**
+ * The config.toml settings an MCP client may set through the tool's `config`: ones that only
+ * shape the session. Everything else is refused, above all what reaches outside it: providers
+ * (a `base_url` of the client's choosing would receive the user's API key), MCP servers and
+ * `notify` (commands run unsandboxed), files read into the prompt (`model_instructions_file`,
+ * `project_doc_fallback_filenames`), the shell environment, and profiles, which could carry any
+ * of these.
+ */
+export const CLIENT_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  "model",
+  "model_provider",
+  "profile",
+  "approval_policy",
+  "sandbox_mode",
+  "sandbox_workspace_write",
+  "model_reasoning_effort",
+  "model_reasoning_summary",
+  "model_verbosity",
+  "model_context_window",
+  "model_max_output_tokens",
+  "model_auto_compact_token_limit",
+  "tool_output_token_limit",
+  "developer_instructions",
+  "compact_prompt",
+  "show_raw_agent_reasoning",
+  "oss_provider",
+  "project_doc_max_bytes",
+  "project_root_markers",
+  "mcp_startup_grace_sec",
+  "model_input_price_per_million",
+  "model_cached_input_price_per_million",
+  "model_output_price_per_million",
+]);
+
 /** The tool's `config` object as `-c key.path=value` overrides (values as TOML via JSON). */
 export function configOverrides(config: Record<string, unknown>, prefix = ""): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(config)) {
     if (!KEY.test(key)) throw new ConfigError(`config: invalid key "${prefix}${key}"`);
+    if (prefix === "" && !CLIENT_CONFIG_KEYS.has(key)) {
+      throw new ConfigError(
+        `config: "${key}" cannot be set through the nightshift tool: only settings that shape the session can (${[...CLIENT_CONFIG_KEYS].join(", ")}). Providers, MCP servers, notify, the shell environment, instruction files and profiles stay as config.toml has them.`,
+      );
+    }
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       out.push(...configOverrides(value as Record<string, unknown>, `${prefix}${key}.`));
     } else if (value === null || value === undefined) {
