@@ -69,12 +69,21 @@ export function wrapWithBwrap(bwrapPath: string, argv: string[], options: BwrapO
 
 export type SocketMask = { kind: "dir" | "file"; path: string };
 
+/** System-wide sockets a user may talk to: the container engines and the D-Bus system bus. */
+const SYSTEM_SOCKETS = [
+  "/run/docker.sock",
+  "/var/run/docker.sock",
+  "/run/podman/podman.sock",
+  "/run/dbus/system_bus_socket",
+];
+
 /**
  * Where host Unix sockets commonly live, as things to hide from a command that runs without the
  * network: the per-user runtime directory (`/run/user/<uid>`, `$XDG_RUNTIME_DIR`: the D-Bus
  * session bus, the keyring, gpg-agent, podman, pipewire...), `/tmp/.X11-unix`, the ssh-agent's
- * directory, and the docker and podman sockets. The seccomp filter refuses `connect` already;
- * this is the second wall, and the only one for terminal sessions, which run without the filter.
+ * directory, the docker and podman sockets and the D-Bus system bus. The seccomp filter refuses
+ * `connect` already; this is the second wall, and the only one for terminal sessions, which run
+ * without the filter.
  *
  * A directory is covered with an empty (writable, private) tmpfs, so programs that keep runtime
  * files there still can; a socket file with `/dev/null`. Paths are resolved through symlinks;
@@ -92,7 +101,7 @@ export function hostSocketMasks(
   wanted.push({ kind: "dir", path: "/tmp/.X11-unix" });
   const agent = env.SSH_AUTH_SOCK;
   if (agent && path.isAbsolute(agent)) wanted.push({ kind: "dir", path: path.dirname(agent) });
-  for (const socket of ["/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock"]) {
+  for (const socket of SYSTEM_SOCKETS) {
     wanted.push({ kind: "file", path: socket });
   }
 
