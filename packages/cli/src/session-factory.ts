@@ -1,24 +1,18 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
 import {
   type AgentEvent,
-  type ApprovalCallback,
   ApprovalCache,
-  type BashParser,
-  BASE_INSTRUCTIONS,
-  type ModelClient,
-  type OpenedSession,
-  ToolRegistry,
-  type Tool,
-  type TurnHooks,
-  composeHooks,
-  UsageLedger,
+  type ApprovalCallback,
   assertSandboxUsable,
   autoCompactHooks,
   autoCompactLimit,
+  BASE_INSTRUCTIONS,
+  type BashParser,
   buildInitialContext,
   builtinTools,
+  composeHooks,
   contextHooks,
   createCommandRunner,
   discoverAgentsMd,
@@ -26,11 +20,17 @@ import {
   loadBashParser,
   localDate,
   lookupModel,
+  type ModelClient,
   modelOutputBudgetBytes,
+  type OpenedSession,
   openSession,
-  probeSandbox,
   PtySessionManager,
+  probeSandbox,
   systemClock,
+  type Tool,
+  ToolRegistry,
+  type TurnHooks,
+  UsageLedger,
   usageSummaryLine,
 } from "@nightshift/core";
 import type { RuntimeConfig } from "./config/resolve.js";
@@ -150,7 +150,8 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
     settings: {
       model: runtime.model,
       cwd: runtime.cwd,
-      policy: runtime.sandbox,
+      // Config and sessions must stay out of the sandbox's reach, wherever NIGHTSHIFT_HOME lives.
+      policy: { ...runtime.sandbox, protectedPaths: [...(runtime.sandbox.protectedPaths ?? []), args.home] },
       approvalPolicy: runtime.approvalPolicy,
       parallelToolCalls: info.parallelToolCalls,
       reasoning: info.reasoning
@@ -197,7 +198,8 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
   return {
     ...opened,
     compact: (signal) => opened.agent.compact(signal),
-    summary: () => usageSummaryLine(opened.agent.deps.ledger, info.contextWindow, opened.agent.contextTokens()),
+    summary: () =>
+      usageSummaryLine(opened.agent.deps.ledger, info.contextWindow, opened.agent.contextTokens()),
     async close() {
       await ptySessions.close();
       opened.agent.deps.rollout.close();

@@ -30,7 +30,6 @@ export * from "./model/client.js";
 export * from "./model/errors.js";
 export {
   createNodeTransport,
-  fetchTransport,
   type HttpResponse,
   type HttpTransport,
 } from "./model/http-transport.js";

@@ -1,30 +1,30 @@
+import type { UsageLedger } from "../context/ledger.js";
+import type { PtySessionManager } from "../exec/pty-sessions.js";
 import type { ModelClient, ModelRequest, ReasoningEffort, ReasoningSummary } from "../model/client.js";
 import { ModelError } from "../model/errors.js";
 import {
-  type ResponseItem,
-  type ToolCallItem,
-  type Usage,
-  ZERO_USAGE,
   addUsage,
   isToolCall,
   messageText,
+  type ResponseItem,
+  type ToolCallItem,
+  type Usage,
   userMessage,
+  ZERO_USAGE,
 } from "../model/items.js";
 import { retryBudget, retryDelayMs } from "../model/retry.js";
+import type { ApprovalCache } from "../sandbox/approval.js";
+import type { BashParser } from "../sandbox/bash-script.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
 import type { RolloutWriter } from "../session/rollout-writer.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import type { ApprovalCallback, CommandRunner, ToolContext } from "../tools/tool.js";
-import type { UsageLedger } from "../context/ledger.js";
-import type { ApprovalCache } from "../sandbox/approval.js";
-import type { BashParser } from "../sandbox/bash-script.js";
-import type { PtySessionManager } from "../exec/pty-sessions.js";
 import { Channel } from "./channel.js";
 import type { Clock } from "./clock.js";
 import type { AgentEvent } from "./events.js";
 import { History } from "./history.js";
 import { ReadWriteLock } from "./rw-lock.js";
-import { type ToolOutcome, outputItemFor, runToolCall } from "./tool-calls.js";
+import { outputItemFor, runToolCall, type ToolOutcome } from "./tool-calls.js";
 
 /** Settings of a session that may change between turns (each change is appended, never edited). */
 export type TurnSettings = {
@@ -203,7 +203,10 @@ export class Agent {
    * is append-only and two writers would interleave. A consumer that stops iterating aborts the
    * task, and the generator only finishes once the task has.
    */
-  async *#withEvents(signal: AbortSignal, task: (signal: AbortSignal) => Promise<void>): AsyncGenerator<AgentEvent> {
+  async *#withEvents(
+    signal: AbortSignal,
+    task: (signal: AbortSignal) => Promise<void>,
+  ): AsyncGenerator<AgentEvent> {
     if (this.#busy) throw new Error("a turn is already running in this session");
     this.#busy = true;
     const channel = new Channel<AgentEvent>();
@@ -269,14 +272,19 @@ export class Agent {
       if (!outcome.error) return { toolCalls: outcome.toolCalls, usage: outcome.usage };
       const error = outcome.error;
       if (signal.aborted) throw new ModelError("aborted", "turn aborted by user");
-      if (error.kind === "context_window_exceeded" && this.hooks.onContextWindowExceeded && !compactedForOverflow) {
+      if (
+        error.kind === "context_window_exceeded" &&
+        this.hooks.onContextWindowExceeded &&
+        !compactedForOverflow
+      ) {
         compactedForOverflow = true;
         await this.hooks.onContextWindowExceeded(this, signal);
         continue;
       }
       const budget = retryBudget(error, this.settings.retryLimits);
       if (!error.retryable || attempt >= budget) {
-        if (error.retryable) throw new ModelError(error.kind, `${error.message} (gave up after ${attempt + 1} attempts)`);
+        if (error.retryable)
+          throw new ModelError(error.kind, `${error.message} (gave up after ${attempt + 1} attempts)`);
         throw error;
       }
       attempt++;
@@ -336,7 +344,8 @@ export class Agent {
         }
       }
     } catch (err) {
-      error = err instanceof ModelError ? err : new ModelError("transport", (err as Error).message, { cause: err });
+      error =
+        err instanceof ModelError ? err : new ModelError("transport", (err as Error).message, { cause: err });
     }
     // Every call gets an output, appended in call order, whatever happened to the stream.
     const outcomes = await Promise.allSettled(inFlight);

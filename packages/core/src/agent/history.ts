@@ -28,11 +28,4 @@ export class History {
   get length(): number {
     return this.#items.length;
   }
-
-  /** Approximate size in bytes of the serialised input (for token estimates). */
-  approxBytes(): number {
-    let total = 0;
-    for (const text of this.#json) total += text.length;
-    return total;
-  }
 }

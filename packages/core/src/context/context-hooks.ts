@@ -14,10 +14,9 @@ import {
 export function contextHooks(args: {
   sources: () => ContextSources;
   lastTurnContext: TurnContext | null;
-}): TurnHooks & { lastTurnContext(): TurnContext | null } {
+}): TurnHooks {
   let last = args.lastTurnContext;
   return {
-    lastTurnContext: () => last,
     beforeUserMessage(agent: Agent) {
       const sources = args.sources();
       const items =

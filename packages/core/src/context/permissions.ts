@@ -5,7 +5,7 @@ const SANDBOX_TEXT: Record<SandboxPolicy["mode"], string> = {
   "read-only":
     "Sandbox mode is read-only: commands may read any file but cannot write anywhere, except to /dev/null.",
   "workspace-write":
-    "Sandbox mode is workspace-write: commands may read any file and write inside the writable roots listed below. The .git, .nightshift and .agents directories inside them stay read-only.",
+    "Sandbox mode is workspace-write: commands may read any file and write inside the writable roots listed below. The .git, .nightshift, .agents and .codex directories inside them stay read-only.",
   "danger-full-access": "Sandbox mode is danger-full-access: commands run without any sandbox. Be careful.",
 };
 

@@ -57,17 +57,3 @@ export function createNodeTransport(): HttpTransport {
       request.end(payload);
     });
 }
-
-/** A transport over `fetch` (for runtimes or tests that provide their own). */
-export function fetchTransport(fetchImpl: typeof fetch): HttpTransport {
-  return async (url, init) => {
-    const response = await fetchImpl(url, init);
-    const body = response.body ?? (async function* () {})();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: body as AsyncIterable<Uint8Array>,
-      text: () => response.text(),
-    };
-  };
-}

@@ -43,7 +43,10 @@ export async function postToModel(
   const fail = (err: unknown): ModelError => {
     release(false);
     if (timedOut) {
-      return new ModelError("idle_timeout", `no answer from ${provider.baseUrl} within ${provider.streamIdleTimeoutMs} ms`);
+      return new ModelError(
+        "idle_timeout",
+        `no answer from ${provider.baseUrl} within ${provider.streamIdleTimeoutMs} ms`,
+      );
     }
     if (outer.aborted) return new ModelError("aborted", "request aborted");
     if (err instanceof ModelError) return err;
@@ -86,7 +89,8 @@ export async function readBounded(body: AsyncIterable<Uint8Array>): Promise<stri
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ModelError("malformed_event", `response body larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES)
+      throw new ModelError("malformed_event", `response body larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks).toString("utf8");

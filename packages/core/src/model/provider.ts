@@ -21,7 +21,6 @@ export type ProviderInfo = {
 export const DEFAULT_REQUEST_MAX_RETRIES = 4;
 export const DEFAULT_STREAM_MAX_RETRIES = 5;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
-export const MAX_RETRIES_CAP = 100;
 
 export function providerUrl(provider: ProviderInfo, path: string): string {
   const url = new URL(`${provider.baseUrl.replace(/\/+$/, "")}${path}`);

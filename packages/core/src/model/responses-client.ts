@@ -1,8 +1,8 @@
 import type { ModelClient, ModelRequest, ModelStreamEvent } from "./client.js";
 import { classifyFailedResponse, classifyHttpError, ModelError } from "./errors.js";
 import type { HttpTransport } from "./http-transport.js";
-import { postToModel, readBounded } from "./model-http.js";
 import { type ResponseItem, type Usage, ZERO_USAGE } from "./items.js";
+import { postToModel, readBounded } from "./model-http.js";
 import { normalizeOutputItem } from "./normalize.js";
 import { type ProviderInfo, providerUrl } from "./provider.js";
 import { buildCompactBody, buildResponsesBody } from "./responses-body.js";
@@ -33,7 +33,13 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
     async *stream(request, signal) {
       const body = buildResponsesBody(request, { store: provider.isAzure });
       const headers = headersFor(request, "text/event-stream");
-      const connection = await postToModel(provider, deps, { path: "/responses", body, headers }, signal, classifyHttpError);
+      const connection = await postToModel(
+        provider,
+        deps,
+        { path: "/responses", body, headers },
+        signal,
+        classifyHttpError,
+      );
       let finished = false;
       try {
         yield* parseResponsesStream(
@@ -50,7 +56,11 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
       const connection = await postToModel(
         provider,
         deps,
-        { path: "/responses/compact", body: buildCompactBody(request), headers: headersFor(request, "application/json") },
+        {
+          path: "/responses/compact",
+          body: buildCompactBody(request),
+          headers: headersFor(request, "application/json"),
+        },
         signal,
         classifyHttpError,
       );

@@ -11,8 +11,6 @@ export type SessionMeta = {
   /** Tool names in request order, to detect a changed tool list on resume. */
   tools: string[];
   cli_version: string;
-  /** Set when this session continues another one. */
-  forked_from?: string;
 };
 
 /** The settings a turn ran with; resume restores them so the next turn only appends a diff. */

@@ -39,9 +39,4 @@ export class ToolRegistry {
     this.#specsJson ??= JSON.stringify(this.specs());
     return this.#specsJson;
   }
-
-  /** A registry with more tools appended after these (e.g. MCP tools that arrived late). */
-  withAppended(tools: readonly Tool[]): ToolRegistry {
-    return new ToolRegistry([...this.#tools, ...tools]);
-  }
 }

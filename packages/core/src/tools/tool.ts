@@ -125,7 +125,9 @@ export type CustomTool = ToolCommon & {
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of any schema
 export type Tool = FunctionTool<any> | CustomTool;
 
-export function defineFunctionTool<S extends z.ZodType>(tool: Omit<FunctionTool<S>, "kind">): FunctionTool<S> {
+export function defineFunctionTool<S extends z.ZodType>(
+  tool: Omit<FunctionTool<S>, "kind">,
+): FunctionTool<S> {
   return { ...tool, kind: "function" };
 }
 
@@ -135,7 +137,13 @@ export function defineCustomTool(tool: Omit<CustomTool, "kind">): CustomTool {
 
 /** The JSON sent in the request's `tools` array. Key order is fixed for cache stability. */
 export type ToolSpec =
-  | { type: "function"; name: string; description: string; strict: false; parameters: Record<string, unknown> }
+  | {
+      type: "function";
+      name: string;
+      description: string;
+      strict: false;
+      parameters: Record<string, unknown>;
+    }
   | { type: "custom"; name: string; description: string; format: CustomTool["format"] };
 
 export function toolSpec(tool: Tool): ToolSpec {
@@ -152,7 +160,13 @@ export function toolSpec(tool: Tool): ToolSpec {
     unknown
   >;
   delete schema.$schema;
-  return { type: "function", name: tool.name, description: tool.description, strict: false, parameters: schema };
+  return {
+    type: "function",
+    name: tool.name,
+    description: tool.description,
+    strict: false,
+    parameters: schema,
+  };
 }
 
 /** Parses model-supplied JSON arguments; the error text is what the model sees. */

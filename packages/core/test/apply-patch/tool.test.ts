@@ -157,10 +157,14 @@ describe("runApplyPatch", () => {
     expect(fs.readFileSync(outsideFile(), "utf8")).toBe("x\n");
   });
 
-  it("treats approved_for_session like approved", async () => {
-    const { ctx } = context({ decision: "approved_for_session" });
+  it("remembers approved_for_session: later patches to the same files are not asked about again", async () => {
+    const { ctx, requests } = context({ decision: "approved_for_session" });
     expect((await runApplyPatch(patch(`*** Add File: ${outsideFile()}`, "+x"), ctx)).success).toBe(true);
     expect(fs.existsSync(outsideFile())).toBe(true);
+    const again = await runApplyPatch(patch(`*** Update File: ${outsideFile()}`, "-x", "+y"), ctx);
+    expect(again.success).toBe(true);
+    expect(fs.readFileSync(outsideFile(), "utf8")).toBe("y\n");
+    expect(requests).toHaveLength(1);
   });
 
   it("reports a denial to the model and writes nothing", async () => {

@@ -63,7 +63,11 @@ export const applyPatchTools = {
  * cwd, e.g. the `cd X &&` of a shell invocation); what may be written is always judged against
  * the session's cwd and policy, never against `workdir`.
  */
-export async function runApplyPatch(patch: string, ctx: ToolContext, workdir: string = ctx.cwd): Promise<ToolResult> {
+export async function runApplyPatch(
+  patch: string,
+  ctx: ToolContext,
+  workdir: string = ctx.cwd,
+): Promise<ToolResult> {
   const parsed = parsePatch(patch);
   if (!parsed.ok) return failure(parsed.error);
   if (parsed.hunks.length === 0)
@@ -74,7 +78,11 @@ export async function runApplyPatch(patch: string, ctx: ToolContext, workdir: st
   const outside = targets.filter((target) => !isWritable(target.realPath));
   let canWrite: ((realPath: string) => boolean) | undefined = isWritable;
 
-  if (outside.length > 0 || ctx.approvalPolicy === "untrusted") {
+  const files = [...new Set(targets.map((target) => target.realPath))];
+  const needsApproval = outside.length > 0 || ctx.approvalPolicy === "untrusted";
+  if (needsApproval && ctx.approvalCache.areFilesApproved(files)) {
+    canWrite = undefined; // the user approved these files "for this session" already
+  } else if (needsApproval) {
     if (ctx.approvalPolicy === "never") return failure(refusalText(ctx, outside));
     const decision = await ctx.approve({
       callId: ctx.callId,
@@ -85,6 +93,7 @@ export async function runApplyPatch(patch: string, ctx: ToolContext, workdir: st
     });
     if (decision === "denied") return failure("patch rejected by user");
     if (decision === "abort") return failure("patch rejected by user: the turn was aborted");
+    if (decision === "approved_for_session") ctx.approvalCache.approveFiles(files);
     canWrite = undefined;
   }
   if (ctx.signal.aborted) return failure("apply_patch was aborted before any file was modified.");

@@ -63,6 +63,9 @@ const parameters = z.object({
     ),
 });
 
+const ESCALATION_IGNORED =
+  'sandbox_permissions "require_escalated" was ignored: the approval policy is never, so nobody can approve running outside the sandbox. The command ran inside it.';
+
 const DESCRIPTION = [
   "Runs a command and returns its exit code and output (stdout and stderr interleaved).",
   "Commands run in the session's sandbox with a clean, non-interactive environment (no colours, no pager).",
@@ -91,8 +94,14 @@ export const shellTool = defineFunctionTool({
       return runInTerminal(args.command, cwd, times, mode === "run-unsandboxed", ctx);
     }
     const first = await runShellCommand(args.command, cwd, timeoutMs, mode === "run-unsandboxed", ctx);
+    const ignored =
+      args.sandbox_permissions === "require_escalated" &&
+      mode === "run-sandboxed" &&
+      ctx.approvalPolicy === "never"
+        ? ESCALATION_IGNORED
+        : undefined;
     if (mode === "run-unsandboxed" || first.result.exitCode === 0 || first.result.aborted)
-      return first.toolResult();
+      return first.toolResult(ignored);
 
     const retry = decideAfterFailure({
       argv: args.command,
@@ -101,7 +110,8 @@ export const shellTool = defineFunctionTool({
       approvalPolicy: ctx.approvalPolicy,
       sessionApproved: (key) => ctx.approvalCache.has(key),
     });
-    if (retry.action === "return") return first.toolResult(retry.hint);
+    if (retry.action === "return")
+      return first.toolResult([ignored, retry.hint].filter(Boolean).join("\n") || undefined);
     if (retry.action === "ask") {
       const answer = await ctx.approve({
         callId: ctx.callId,
