@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
-import os from "node:os";
 import type { Writable } from "node:stream";
+import { signalName, signalProcessGroup } from "./process-group.js";
 import type { PtyModule } from "./pty.js";
 
 /** How a long-lived process ended: an exit code, a signal, or a failure to start. */
@@ -63,7 +63,7 @@ export function startPty(
     write: (text) => {
       if (!done) term.write(text);
     },
-    kill: () => signalGroup(term.pid),
+    kill: () => signalProcessGroup(term.pid, "SIGKILL"),
   };
 }
 
@@ -100,28 +100,10 @@ export function startPiped(request: InteractiveRequest, onData: (text: string) =
       if (child.stdin!.writable) child.stdin!.write(text);
     },
     kill: () => {
-      signalGroup(child.pid);
+      signalProcessGroup(child.pid, "SIGKILL");
       // A grandchild that left the group may hold the pipes open: stop waiting for it.
       child.stdout!.destroy();
       child.stderr!.destroy();
     },
   };
-}
-
-function signalGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  // Right after the start the child may not lead its own group yet: then the group does not
-  // exist, and the child itself must be killed.
-  for (const target of [-pid, pid]) {
-    try {
-      process.kill(target, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
-function signalName(signal: number): string {
-  const entry = Object.entries(os.constants.signals).find(([, value]) => value === signal);
-  return entry ? entry[0] : `SIG${signal}`;
 }

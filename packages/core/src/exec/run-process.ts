@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type { CommandResult } from "../tools/tool.js";
 import { HeadTailBuffer } from "./head-tail-buffer.js";
+import { signalName, signalProcessGroup } from "./process-group.js";
 import { loadPty } from "./pty.js";
 import { SpillFile } from "./spill-file.js";
 
@@ -57,7 +57,17 @@ type Sink = (chunk: Buffer, stream: "stdout" | "stderr") => void;
 export async function runProcess(req: ProcessRequest): Promise<CommandResult> {
   const started = performance.now();
   const capture = new HeadTailBuffer(req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
-  const finish = (exit: ExitInfo, flags: { timedOut: boolean; aborted: boolean }): CommandResult => ({
+  let spill: SpillFile | null = null;
+  let spillOpenError: string | null = null;
+  const finish = (exit: ExitInfo, flags: { timedOut: boolean; aborted: boolean }): CommandResult => {
+    spill?.close();
+    const spillError = spillOpenError ?? spill?.error?.message;
+    return {
+      ...resultOf(exit, flags),
+      ...(spillError ? { spillError } : {}),
+    };
+  };
+  const resultOf = (exit: ExitInfo, flags: { timedOut: boolean; aborted: boolean }): CommandResult => ({
     exitCode: exit.code,
     signal: exit.signal,
     output: capture.toString(),
@@ -74,11 +84,10 @@ export async function runProcess(req: ProcessRequest): Promise<CommandResult> {
     return finish({ code: 127, signal: null }, { timedOut: false, aborted: false });
   }
 
-  let spill: SpillFile | null = null;
   try {
     spill = req.spillFile ? new SpillFile(req.spillFile, req.spillMaxBytes) : null;
   } catch (err) {
-    capture.write(Buffer.from(`[could not open spill file: ${(err as Error).message}]\n`));
+    spillOpenError = (err as Error).message;
   }
   const decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
   const sink: Sink = (chunk, stream) => {
@@ -193,8 +202,8 @@ async function supervise(
   let killTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     if (killTimer) return;
-    signalGroup(launched.pid, "SIGTERM");
-    killTimer = setTimeout(() => signalGroup(launched.pid, "SIGKILL"), graceMs);
+    signalProcessGroup(launched.pid, "SIGTERM");
+    killTimer = setTimeout(() => signalProcessGroup(launched.pid, "SIGKILL"), graceMs);
   };
   const timeoutMs = req.timeoutMs ?? 0;
   const timeout =
@@ -228,22 +237,8 @@ async function supervise(
     clearTimeout(timeout);
     clearTimeout(killTimer);
     // Whatever survived a stop (a grandchild ignoring SIGTERM) goes now.
-    if (killTimer) signalGroup(launched.pid, "SIGKILL");
+    if (killTimer) signalProcessGroup(launched.pid, "SIGKILL");
   }
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
-function signalName(signal: number): string {
-  const entry = Object.entries(os.constants.signals).find(([, value]) => value === signal);
-  return entry ? entry[0] : `SIG${signal}`;
 }
 
 function describeSpawnError(program: string, cwd: string, err: NodeJS.ErrnoException): string {

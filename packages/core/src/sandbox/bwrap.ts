@@ -10,6 +10,8 @@ export type BwrapOptions = {
   cwd: string;
   /** Where the command starts (default `cwd`); it does not change the writable roots. */
   chdir?: string;
+  /** Detach from our terminal session (default true; false for commands on their own pty). */
+  newSession?: boolean;
   /** The parent environment: `$TMPDIR` as a writable root; `$XDG_RUNTIME_DIR`, `$SSH_AUTH_SOCK` to hide. */
   env: NodeJS.ProcessEnv;
   /** File descriptor (in the child) from which bwrap reads a seccomp program, if any. */
@@ -39,7 +41,10 @@ export type BwrapOptions = {
  */
 export function buildBwrapArgs(options: BwrapOptions): string[] {
   const { policy } = options;
-  const args = ["--new-session", "--die-with-parent", "--unshare-user", "--unshare-pid", "--unshare-ipc"];
+  // A terminal session is already its own session on its own pty: `--new-session` would only take
+  // away its job control (TIOCSTI cannot reach our terminal from there).
+  const args = options.newSession === false ? [] : ["--new-session"];
+  args.push("--die-with-parent", "--unshare-user", "--unshare-pid", "--unshare-ipc");
   args.push("--unshare-uts");
   if (!policy.networkAccess) args.push("--unshare-net");
   args.push("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc");

@@ -67,6 +67,7 @@ export function sandboxedArgv(
     policy,
     cwd: request.sandboxCwd,
     chdir: request.cwd,
+    newSession: !request.tty,
     env: deps.env,
     seccompFd: filter ? 3 : undefined,
   });

@@ -63,6 +63,8 @@ export type CommandResult = {
   totalBytes: number;
   /** Total lines the command wrote, including what the cap dropped. */
   totalLines: number;
+  /** Set when the full output could not be written to the requested spill file. */
+  spillError?: string;
   /** Set when the sandbox itself could not start the command. */
   sandboxError?: string;
 };

@@ -33,7 +33,14 @@ const policy = (mode: SandboxMode, networkAccess = false): SandboxPolicy => ({
 });
 
 const sh = (script: string, mode: SandboxMode, extra: { tty?: boolean; env?: Record<string, string> } = {}) =>
-  run({ argv: ["sh", "-c", script], cwd: ws, sandboxCwd: ws, timeoutMs: 20_000, policy: policy(mode), ...extra });
+  run({
+    argv: ["sh", "-c", script],
+    cwd: ws,
+    sandboxCwd: ws,
+    timeoutMs: 20_000,
+    policy: policy(mode),
+    ...extra,
+  });
 
 describe("createCommandRunner", () => {
   it("refuses instead of running unsandboxed when no sandbox is available", async () => {
@@ -116,7 +123,13 @@ describe("createCommandRunner", () => {
       sandbox: { available: true, kind: "bwrap", bwrapPath: fake, seccomp: false },
       env: parentEnv,
     });
-    const result = await broken({ argv: ["true"], cwd: ws, sandboxCwd: ws, timeoutMs: 5_000, policy: policy("read-only") });
+    const result = await broken({
+      argv: ["true"],
+      cwd: ws,
+      sandboxCwd: ws,
+      timeoutMs: 5_000,
+      policy: policy("read-only"),
+    });
     expect(result.sandboxError).toContain(
       "the sandbox could not start the command: bwrap: Can't find source path",
     );

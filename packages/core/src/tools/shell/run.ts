@@ -42,7 +42,9 @@ export async function runShellCommand(
     const notes: string[] = [];
     if (unsandboxed && ctx.policy.mode !== "danger-full-access")
       notes.push("Ran outside the sandbox (approved).");
-    if (spilled) {
+    if (spilled && result.spillError) {
+      notes.push(`The full output (${result.totalBytes} bytes) could not be saved: ${result.spillError}.`);
+    } else if (spilled) {
       notes.push(
         `Full output (${result.totalBytes} bytes) saved to ${spillFile}; read parts of it with read_file (offset, limit).`,
       );
