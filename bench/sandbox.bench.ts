@@ -26,7 +26,13 @@ const policies: [string, SandboxPolicy][] = [
 
 async function time(run: CommandRunner, policy: SandboxPolicy): Promise<number> {
   const start = process.hrtime.bigint();
-  const result = await run({ argv: ["true"], cwd: workspace, sandboxCwd: workspace, timeoutMs: 10_000, policy });
+  const result = await run({
+    argv: ["true"],
+    cwd: workspace,
+    sandboxCwd: workspace,
+    timeoutMs: 10_000,
+    policy,
+  });
   if (result.exitCode !== 0) throw new Error(`true failed: ${result.output}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }

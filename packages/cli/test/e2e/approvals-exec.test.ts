@@ -60,7 +60,9 @@ describe("approvals through nightshift exec (every question is answered 'denied'
     expect(output).toContain(
       "Nobody can approve running it unsandboxed here: find a way that works inside the sandbox.",
     );
-    expect(output).toContain('sandbox_permissions "require_escalated" was ignored: the approval policy is never');
+    expect(output).toContain(
+      'sandbox_permissions "require_escalated" was ignored: the approval policy is never',
+    );
     expect(item).toMatchObject({ status: "failed", exit_code: 1 });
   });
 

@@ -71,7 +71,11 @@ describe("interactive commands through nightshift exec", () => {
         reply(
           functionCall(
             "shell",
-            { command: ["sh", "-c", "trap '' HUP; echo pid=$$; exec sleep 1000"], tty: true, yield_time_ms: 3000 },
+            {
+              command: ["sh", "-c", "trap '' HUP; echo pid=$$; exec sleep 1000"],
+              tty: true,
+              yield_time_ms: 3000,
+            },
             "c1",
           ),
         ),

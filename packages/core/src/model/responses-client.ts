@@ -4,7 +4,7 @@ import type { HttpTransport } from "./http-transport.js";
 import { type ResponseItem, type Usage, ZERO_USAGE } from "./items.js";
 import { postToModel, readBounded } from "./model-http.js";
 import { normalizeOutputItem } from "./normalize.js";
-import { type ProviderInfo, providerUrl } from "./provider.js";
+import type { ProviderInfo } from "./provider.js";
 import { buildCompactBody, buildResponsesBody } from "./responses-body.js";
 import { readSse } from "./sse.js";
 

@@ -17,7 +17,11 @@ function latches() {
     if (!promises.has(name)) promises.set(name, new Promise((resolve) => opened.set(name, resolve)));
     return promises.get(name)!;
   };
-  return { wait: get, open: (name: string) => (get(name), opened.get(name)!()) };
+  const open = (name: string) => {
+    get(name);
+    opened.get(name)!();
+  };
+  return { wait: get, open };
 }
 
 function probeTool(
@@ -146,10 +150,15 @@ describe("turn lifetime", () => {
   it("aborts the turn when the consumer stops listening, and finishes cleanly", async () => {
     const gate = latches();
     const log: string[] = [];
-    const slow = probeTool("slow", true, async () => {
-      gate.open("started");
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }, log);
+    const slow = probeTool(
+      "slow",
+      true,
+      async () => {
+        gate.open("started");
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      },
+      log,
+    );
     setup = await agentAgainstFakeServer(
       scenario({ times: 50, generate: () => reply(functionCall("slow", { id: "x" })) }),
       { tools: [slow] },

@@ -135,7 +135,12 @@ describe.runIf(ptyLoaded)("PtySessionManager on a terminal", () => {
     const c = await start(["cat"]);
     expect(c.id).toBe(3);
     expect(manager.get(b.id)).toBeUndefined();
-    const refused = await manager.start({ argv: ["cat"], cwd: ws, sandboxCwd: ws, policy: policy("danger-full-access") });
+    const refused = await manager.start({
+      argv: ["cat"],
+      cwd: ws,
+      sandboxCwd: ws,
+      policy: policy("danger-full-access"),
+    });
     expect(refused).toEqual({
       error: expect.stringContaining("too many interactive sessions are open (2, the limit is 2)"),
     });
@@ -150,7 +155,9 @@ describe.runIf(ptyLoaded)("PtySessionManager on a terminal", () => {
     expect(isAlive(pid)).toBe(false);
     expect(session.exited).toBe(true);
     expect(manager.size).toBe(0);
-    expect(await manager.start({ argv: ["cat"], cwd: ws, sandboxCwd: ws, policy: policy("danger-full-access") })).toEqual({
+    expect(
+      await manager.start({ argv: ["cat"], cwd: ws, sandboxCwd: ws, policy: policy("danger-full-access") }),
+    ).toEqual({
       error: expect.stringContaining("closed"),
     });
   });

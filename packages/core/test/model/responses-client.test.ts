@@ -55,7 +55,11 @@ const request: ModelRequest = {
 describe("the Responses client", () => {
   it("times out when a server accepts the connection but never sends headers, and closes it", async () => {
     const { url, sockets } = await silentServer();
-    const client = createResponsesClient(provider(url, 150), { transport: createNodeTransport(), now: Date.now, userAgentHeaders: {} });
+    const client = createResponsesClient(provider(url, 150), {
+      transport: createNodeTransport(),
+      now: Date.now,
+      userAgentHeaders: {},
+    });
     const error = await (async () => {
       for await (const _ of client.stream(request, new AbortController().signal)) {
         // never reached
@@ -64,8 +68,12 @@ describe("the Responses client", () => {
     expect(error).toBeInstanceOf(ModelError);
     expect((error as ModelError).kind).toBe("idle_timeout");
     expect((error as ModelError).retryable).toBe(true);
-    await new Promise<void>((resolve) => (sockets[0]!.destroyed ? resolve() : sockets[0]!.once("close", () => resolve())));
-    const compactError = await client.compact!(request, new AbortController().signal).catch((err: unknown) => err);
+    await new Promise<void>((resolve) =>
+      sockets[0]!.destroyed ? resolve() : sockets[0]!.once("close", () => resolve()),
+    );
+    const compactError = await client.compact!(request, new AbortController().signal).catch(
+      (err: unknown) => err,
+    );
     expect((compactError as ModelError).kind).toBe("idle_timeout");
   });
 
@@ -73,7 +81,11 @@ describe("the Responses client", () => {
     const { url } = await silentServer();
     await new Promise<void>((resolve) => server!.close(() => resolve()));
     server = null;
-    const client = createResponsesClient(provider(url, 1000), { transport: createNodeTransport(), now: Date.now, userAgentHeaders: {} });
+    const client = createResponsesClient(provider(url, 1000), {
+      transport: createNodeTransport(),
+      now: Date.now,
+      userAgentHeaders: {},
+    });
     const error = (await (async () => {
       for await (const _ of client.stream(request, new AbortController().signal)) {
         // never reached

@@ -35,7 +35,11 @@ describe("rollout files", () => {
     writer.close();
     const loaded = loadRollout(file);
     expect(loaded.history).toHaveLength(2);
-    expect(loaded.pendingOutputs.get("c1")).toEqual({ type: "function_call_output", call_id: "c1", output: "done" });
+    expect(loaded.pendingOutputs.get("c1")).toEqual({
+      type: "function_call_output",
+      call_id: "c1",
+      output: "done",
+    });
   });
 
   it("ends a torn last line before appending, so nothing written after a crash is lost", () => {
@@ -50,7 +54,11 @@ describe("rollout files", () => {
     resumed.close();
     const loaded = loadRollout(file);
     expect(loaded.skippedLines).toBe(1);
-    expect(loaded.history.map((item) => (item.type === "message" ? item.content[0]!.type === "input_text" && item.content[0]!.text : ""))).toEqual(["first", "second"]);
+    expect(
+      loaded.history.map((item) =>
+        item.type === "message" ? item.content[0]!.type === "input_text" && item.content[0]!.text : "",
+      ),
+    ).toEqual(["first", "second"]);
   });
 
   it("replaces history at a compaction and keeps what follows", () => {
