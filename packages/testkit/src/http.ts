@@ -94,7 +94,7 @@ export function isStreamFault(fault: FaultSpec | undefined): fault is StreamFaul
 /**
  * Writes `frames` as the body of a 200 response, applying a stream fault:
  * - cut: n frames, then the first half of the next frame's bytes, then the socket is destroyed;
- * - stall: n frames, then nothing until the client or the server closes the connection;
+ * - stall: n frames, then nothing for `seconds` (then the rest), or until either side closes;
  * - malformed: n frames, then `malformedFrame`, then the body ends.
  */
 export function writeFrames(
@@ -118,6 +118,12 @@ export function writeFrames(
   }
   if (fault.type === "stall") {
     res.flushHeaders();
+    if (fault.seconds === undefined) return;
+    const resume = setTimeout(() => {
+      for (const frame of frames.slice(sent)) res.write(frame);
+      res.end();
+    }, fault.seconds * 1000);
+    res.once("close", () => clearTimeout(resume));
     return;
   }
   const next = Buffer.from(frames[sent] ?? "", "utf8");

@@ -48,7 +48,8 @@ export type FaultSpec =
       headers?: Record<string, string>;
     }
   | { type: "cut"; afterEvents: number }
-  | { type: "stall"; afterEvents: number }
+  /** n events, then silence: for `seconds` (then the rest of the stream), or until a side closes. */
+  | { type: "stall"; afterEvents: number; seconds?: number }
   | { type: "malformed"; afterEvents: number }
   | { type: "failed"; code: string; message?: string }
   | { type: "incomplete"; reason: string };

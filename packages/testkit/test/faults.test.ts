@@ -110,6 +110,15 @@ describe("stream faults", () => {
     expect(models.status).toBe(200);
   });
 
+  it("stall with seconds: pauses, then sends the rest of the stream", async () => {
+    server = await startFakeModelServer({
+      scenario: scenario(fault({ type: "stall", afterEvents: 2, seconds: 0.05 }, reply(text("x")))),
+    });
+    const res = await post(server, "/v1/responses", body);
+    const { text: received } = await drain(res);
+    expect(sseJson(received).at(-1)!.type).toBe("response.completed");
+  });
+
   it("stall: close() destroys the stalled connection at once", async () => {
     server = await startFakeModelServer({ scenario: scenario(fault({ type: "stall", afterEvents: 0 })) });
     const res = await post(server, "/v1/responses", body);

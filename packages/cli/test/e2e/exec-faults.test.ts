@@ -42,6 +42,18 @@ describe("exec retries transient faults", () => {
     });
   }
 
+  it("waits through a pause shorter than the idle timeout without retrying", async () => {
+    h = await startHarness(
+      scenario({ fault: { type: "stall", afterEvents: 3, seconds: 0.3 }, response: { output: [text("slow but fine")] } }),
+      { idleTimeoutMs: 3000 },
+    );
+    const result = await h.run(["exec", "--json", "hello"]);
+    expect(result.code).toBe(0);
+    expect(h.server.requests).toHaveLength(1);
+    expect(h.jsonEvents(result).some((e) => e.type === "error")).toBe(false);
+    expect(h.jsonEvents(result).at(-2).item.text).toBe("slow but fine");
+  });
+
   it("honours Retry-After before retrying a 429", async () => {
     h = await startHarness(
       scenario(fault({ type: "http", status: 429, retryAfter: 0.4 }), reply(text("ok"))),

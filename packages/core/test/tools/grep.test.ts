@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { createGrepTool, findRipgrep, grepTool } from "../../src/tools/grep/index.js";
 import { parseToolArguments } from "../../src/tools/tool.js";
+import { isPathInside } from "../../src/util/paths.js";
 import { makeTempDir, makeToolContext } from "./context.js";
 
 let root: string;
@@ -191,7 +193,16 @@ describe("grep", () => {
     const { ctx } = makeToolContext(ws, { env: { PATH } });
     const result = await tool.execute({ pattern: "needle" }, ctx);
     expect(fs.existsSync(marker)).toBe(false);
-    expect(result.output).toBe("hay.txt\nL1: needle\n[1 matching line in 1 file]");
+    // The real rg is found past the planted ones, unless this checkout itself sits in a temp dir
+    // (a writable root), where no rg on PATH is trusted at all.
+    const inTemp = ["/tmp", os.tmpdir()].some((dir) =>
+      isPathInside(fs.realpathSync(real), fs.realpathSync(dir)),
+    );
+    expect(result.output).toBe(
+      inTemp
+        ? expect.stringContaining("grep is unavailable")
+        : "hay.txt\nL1: needle\n[1 matching line in 1 file]",
+    );
     // Only the planted one on PATH: no rg at all rather than that one.
     const { ctx: plantedOnly } = makeToolContext(ws, { env: { PATH: path.join(ws, "bin") } });
     expect((await tool.execute({ pattern: "needle" }, plantedOnly)).output).toContain("grep is unavailable");
