@@ -44,7 +44,10 @@ describe("exec retries transient faults", () => {
 
   it("waits through a pause shorter than the idle timeout without retrying", async () => {
     h = await startHarness(
-      scenario({ fault: { type: "stall", afterEvents: 3, seconds: 0.3 }, response: { output: [text("slow but fine")] } }),
+      scenario({
+        fault: { type: "stall", afterEvents: 3, seconds: 0.3 },
+        response: { output: [text("slow but fine")] },
+      }),
       { idleTimeoutMs: 3000 },
     );
     const result = await h.run(["exec", "--json", "hello"]);
