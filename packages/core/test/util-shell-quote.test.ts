@@ -12,5 +12,6 @@ describe("quoteArgv", () => {
   it("spells out control characters instead of passing them to the terminal", () => {
     expect(quoteArgv(["echo", "safe\r\u001b[2Krm -rf /"])).toBe("echo $'safe\\x0d\\x1b[2Krm -rf /'");
     expect(quoteArgv(["printf", "a\nb"])).toBe("printf $'a\\nb'");
+    expect(quoteArgv(["rm", "safe\u202Ethgir"])).toBe("rm $'safe\\u202ethgir'");
   });
 });

@@ -150,7 +150,8 @@ export class Threads {
     const max = Math.max(1, this.#deps.maxOpenThreads ?? DEFAULT_MAX_OPEN_THREADS);
     for (const [id, thread] of this.#open) {
       if (this.#open.size <= max) return;
-      if (thread.busy || thread.fresh) continue;
+      // A thread with terminal sessions (a dev server the model polls) is not idle.
+      if (thread.busy || thread.fresh || (thread.session.agent.deps.ptySessions?.size ?? 0) > 0) continue;
       this.#open.delete(id);
       const closing = closeThread(thread)
         .catch(() => {})

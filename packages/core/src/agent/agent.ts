@@ -219,6 +219,7 @@ export class Agent {
       this.#emit = () => {};
       channel.close();
     });
+    running.catch(() => {}); // handled below; this only stops an early rejection being "unhandled"
     try {
       yield* channel;
       await running;

@@ -15,8 +15,10 @@ export function composeHooks(...sets: TurnHooks[]): TurnHooks {
     async onContextWindowExceeded(agent, signal) {
       for (const hooks of sets) await hooks.onContextWindowExceeded?.(agent, signal);
     },
-    async compact(agent, signal) {
-      for (const hooks of sets) await hooks.compact?.(agent, signal);
-    },
+    compact: sets.some((hooks) => hooks.compact)
+      ? async (agent, signal) => {
+          for (const hooks of sets) await hooks.compact?.(agent, signal);
+        }
+      : undefined,
   };
 }

@@ -237,7 +237,7 @@ async function supervise(
     clearTimeout(timeout);
     clearTimeout(killTimer);
     // Whatever survived a stop (a grandchild ignoring SIGTERM) goes now.
-    if (killTimer) signalProcessGroup(launched.pid, "SIGKILL");
+    if (killTimer) signalProcessGroup(launched.pid, "SIGKILL", false);
   }
 }
 

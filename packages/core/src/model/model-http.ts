@@ -9,6 +9,8 @@ export type ModelConnection = {
   response: HttpResponse;
   /** Call when done with the body: `finished` false closes the connection of an abandoned stream. */
   release(finished: boolean): void;
+  /** Turns an error met while reading the body into the right ModelError (e.g. the idle timeout). */
+  bodyError(err: unknown): ModelError;
 };
 
 /** The largest error or compaction body read into memory. */
@@ -25,6 +27,8 @@ export async function postToModel(
   request: { path: string; body: string; headers: Record<string, string> },
   outer: AbortSignal,
   classify: HttpErrorClassifier,
+  /** For a non-streamed answer the timeout also covers reading the body, until `release`. */
+  options: { timeoutCoversBody?: boolean } = {},
 ): Promise<ModelConnection> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(outer.reason);
@@ -78,9 +82,9 @@ export async function postToModel(
     }
     throw fail(classify(response.status, text, response.headers, deps.now()));
   }
-  // Headers are in: from here on the stream reader's idle timeout takes over.
-  clearTimeout(timer);
-  return { response, release };
+  // Headers are in: for a stream, its reader's idle timeout takes over from here.
+  if (!options.timeoutCoversBody) clearTimeout(timer);
+  return { response, release, bodyError: fail };
 }
 
 /** Reads a whole (non-streamed) body, refusing one larger than MAX_BODY_BYTES. */

@@ -63,14 +63,14 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
         },
         signal,
         classifyHttpError,
+        { timeoutCoversBody: true },
       );
       let text: string;
       try {
         text = await readBounded(connection.response.body);
         connection.release(true);
       } catch (err) {
-        connection.release(false);
-        throw err;
+        throw connection.bodyError(err);
       }
       let json: { output?: Raw[]; usage?: Raw };
       try {

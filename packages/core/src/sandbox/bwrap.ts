@@ -54,13 +54,13 @@ export function buildBwrapArgs(options: BwrapOptions): string[] {
   for (const { readOnly } of roots) {
     for (const target of readOnly) args.push("--ro-bind", target, target);
   }
-  if (!policy.networkAccess) {
-    const keep = [options.cwd, options.chdir ?? options.cwd, ...roots.map(({ root }) => root)];
-    const uid = options.uid ?? process.getuid?.();
-    for (const mask of hostSocketMasks(options.env, uid, keep)) {
-      if (mask.kind === "dir") args.push("--tmpfs", mask.path);
-      else args.push("--ro-bind", "/dev/null", mask.path);
-    }
+  // Host sockets (D-Bus, docker, ssh-agent, X11) would let a command act outside the sandbox,
+  // network or not. What the command runs in (`chdir`, chosen by the model) never keeps one open.
+  const keep = [options.cwd, ...roots.map(({ root }) => root)];
+  const uid = options.uid ?? process.getuid?.();
+  for (const mask of hostSocketMasks(options.env, uid, keep)) {
+    if (mask.kind === "dir") args.push("--tmpfs", mask.path);
+    else args.push("--ro-bind", "/dev/null", mask.path);
   }
   if (options.seccompFd !== undefined) args.push("--seccomp", String(options.seccompFd));
   args.push("--chdir", options.chdir ?? options.cwd);
@@ -105,7 +105,18 @@ export function hostSocketMasks(
   if (env.XDG_RUNTIME_DIR) wanted.push({ kind: "dir", path: env.XDG_RUNTIME_DIR });
   wanted.push({ kind: "dir", path: "/tmp/.X11-unix" });
   const agent = env.SSH_AUTH_SOCK;
-  if (agent && path.isAbsolute(agent)) wanted.push({ kind: "dir", path: path.dirname(agent) });
+  if (agent && path.isAbsolute(agent)) {
+    // Hide the agent's directory, unless that is home or / (then only the socket itself).
+    const dir = path.dirname(agent);
+    const broad = dir === "/" || (env.HOME !== undefined && path.resolve(env.HOME) === dir);
+    wanted.push(broad ? { kind: "file", path: agent } : { kind: "dir", path: dir });
+  }
+  if (uid !== undefined) wanted.push({ kind: "dir", path: `/tmp/tmux-${uid}` });
+  if (env.TMUX) {
+    const socket = env.TMUX.split(",")[0];
+    if (socket && path.isAbsolute(socket)) wanted.push({ kind: "dir", path: path.dirname(socket) });
+  }
+  wanted.push({ kind: "dir", path: "/run/screen" });
   for (const socket of SYSTEM_SOCKETS) {
     wanted.push({ kind: "file", path: socket });
   }

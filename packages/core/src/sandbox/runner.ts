@@ -61,8 +61,7 @@ export function sandboxedArgv(
     const argv = wrapWithSeatbelt(sandbox.sandboxExecPath, request.argv, options);
     return { argv, env, extraInputs: [], wrapper: "seatbelt" };
   }
-  const filter =
-    sandbox.seccomp && !policy.networkAccess && !request.tty ? buildNetworkSeccompFilter() : null;
+  const filter = sandbox.seccomp && !policy.networkAccess ? buildNetworkSeccompFilter() : null;
   const argv = wrapWithBwrap(sandbox.bwrapPath, request.argv, {
     policy,
     cwd: request.sandboxCwd,
@@ -71,6 +70,17 @@ export function sandboxedArgv(
     env: deps.env,
     seccompFd: filter ? 3 : undefined,
   });
+  if (filter && request.tty) {
+    // A terminal cannot carry an extra file descriptor, so bash opens the filter on fd 3 itself,
+    // from a pipe fed by its own argument, and then becomes bwrap.
+    const feed = 'exec "$@" 3< <(printf %s "$0" | base64 -d)';
+    return {
+      argv: ["/bin/bash", "-c", feed, filter.toString("base64"), ...argv],
+      env,
+      extraInputs: [],
+      wrapper: "bwrap",
+    };
+  }
   return { argv, env, extraInputs: filter ? [filter] : [], wrapper: "bwrap" };
 }
 

@@ -1,4 +1,7 @@
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/** Control characters, and characters that hide or reorder text (zero-width, bidi overrides). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we look for
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 /**
  * An argument vector as a shell would need it typed: plain words as they are, others in single
@@ -12,8 +15,7 @@ export function quoteArgv(argv: readonly string[]): string {
 function quoteWord(word: string): string {
   if (word === "") return "''";
   if (SAFE_WORD.test(word)) return word;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we look for
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(word)) {
+  if (HIDDEN.test(word)) {
     const escaped = [...word]
       .map((ch) => {
         const code = ch.codePointAt(0)!;
@@ -21,7 +23,8 @@ function quoteWord(word: string): string {
         if (ch === "\t") return "\\t";
         if (ch === "\\") return "\\\\";
         if (ch === "'") return "\\'";
-        if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `\\x${code.toString(16).padStart(2, "0")}`;
+        if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, "0")}`;
+        if (HIDDEN.test(ch)) return `\\u${code.toString(16).padStart(4, "0")}`;
         return ch;
       })
       .join("");

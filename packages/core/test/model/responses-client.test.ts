@@ -77,6 +77,23 @@ describe("the Responses client", () => {
     expect((compactError as ModelError).kind).toBe("idle_timeout");
   });
 
+  it("times out a compaction whose answer starts and then stalls", async () => {
+    server = net.createServer((socket) => {
+      socket.once("data", () =>
+        socket.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"),
+      );
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const client = createResponsesClient(provider(`http://127.0.0.1:${port}/v1`, 150), {
+      transport: createNodeTransport(),
+      now: Date.now,
+      userAgentHeaders: {},
+    });
+    const error = await client.compact!(request, new AbortController().signal).catch((err: unknown) => err);
+    expect((error as ModelError).kind).toBe("idle_timeout");
+  });
+
   it("reports an unreachable server as a transport error naming the address", async () => {
     const { url } = await silentServer();
     await new Promise<void>((resolve) => server!.close(() => resolve()));

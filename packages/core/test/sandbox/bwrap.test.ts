@@ -149,14 +149,38 @@ describe("host socket masks", () => {
     expect(args.indexOf("--tmpfs")).toBeGreaterThan(args.lastIndexOf("--ro-bind"));
   });
 
-  it("hides nothing with network access", () => {
+  it("hides host sockets with network access too (the network is not what they open)", () => {
     const runtime = workspace("runtime-on");
     const args = buildBwrapArgs({
       policy: write({ networkAccess: true }),
       cwd: workspace("masks-on"),
       env: { XDG_RUNTIME_DIR: runtime },
     });
-    expect(args).not.toContain("--tmpfs");
+    expect(args.join(" ")).toContain(`--tmpfs ${fs.realpathSync(runtime)}`);
+  });
+
+  it("keeps hiding a socket directory when the command is told to run inside it", () => {
+    const runtime = workspace("runtime-chdir");
+    const args = buildBwrapArgs({
+      policy: write(),
+      cwd: workspace("masks-chdir"),
+      chdir: runtime,
+      env: { XDG_RUNTIME_DIR: runtime },
+    });
+    expect(args.join(" ")).toContain(`--tmpfs ${fs.realpathSync(runtime)}`);
+  });
+
+  it("hides only the agent socket when it sits directly in home", () => {
+    const home = workspace("agent-in-home");
+    const socket = path.join(home, "agent.sock");
+    fs.writeFileSync(socket, "");
+    const args = buildBwrapArgs({
+      policy: write(),
+      cwd: workspace("masks-home"),
+      env: { HOME: home, SSH_AUTH_SOCK: socket },
+    });
+    expect(args.join(" ")).toContain(`--ro-bind /dev/null ${fs.realpathSync(socket)}`);
+    expect(args.join(" ")).not.toContain(`--tmpfs ${fs.realpathSync(home)}`);
   });
 
   it("masks only the agent's socket when its directory holds the workspace", () => {

@@ -317,6 +317,16 @@ describe("hostile commands in workspace-write", () => {
     expect(result.output).toContain("Operation not permitted");
   });
 
+  it("cannot connect to a host Unix socket from a terminal session either (network off)", async () => {
+    const w = makeWorkspace();
+    const socketPath = await unixServer("plain-tty", "bus.sock");
+    const before = unixConnections;
+    const result = await bash(w.ws, unixClient(socketPath), { tty: true });
+    const held = unixConnections === before && !result.output.includes("got:");
+    record("connect to a Unix socket from a tty session (network off)", held, result);
+    expect(result.output).toContain("Operation not permitted");
+  });
+
   it("connects to the host Unix socket when network access is on", async () => {
     const w = makeWorkspace();
     const socketPath = await unixServer("plain-on", "bus.sock");
