@@ -1,6 +1,6 @@
 // Bundles the CLI (and the fake model server's CLI) with esbuild. Heavy modules are split into
 // chunks that load only when a command needs them.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -22,6 +22,8 @@ const common = {
   },
 };
 
+// Old chunks would pile up (their names carry content hashes): start from an empty dist.
+rmSync(path.join(root, "packages/cli/dist"), { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: { nightshift: path.join(root, "packages/cli/src/main.ts") },

@@ -23,7 +23,14 @@ export {
 export { type LedgerEntry, UsageLedger, usageSummaryLine } from "./context/ledger.js";
 export { permissionsText } from "./context/permissions.js";
 export * from "./exec/index.js";
-export * from "./mcp/index.js";
+// The MCP client (and its SDK) loads only when a server is configured: import "@nightshift/core/mcp".
+export {
+  DEFAULT_MCP_STARTUP_GRACE_MS,
+  DEFAULT_MCP_STARTUP_TIMEOUT_MS,
+  DEFAULT_MCP_TOOL_TIMEOUT_MS,
+  type McpServerConfig,
+  type McpTransportConfig,
+} from "./mcp/config.js";
 export * from "./model/catalog.js";
 export * from "./model/chat/index.js";
 export * from "./model/client.js";

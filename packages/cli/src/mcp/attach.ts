@@ -1,11 +1,11 @@
 import {
   type Clock,
   DEFAULT_MCP_STARTUP_GRACE_MS,
-  McpManager,
   systemClock,
   type Tool,
   type TurnHooks,
 } from "@nightshift/core";
+import type { McpManager } from "@nightshift/core/mcp";
 import type { RuntimeConfig } from "../config/resolve.js";
 import { SetupError } from "../session-factory.js";
 import { VERSION } from "../version.js";
@@ -42,6 +42,8 @@ export async function attachMcp(
   if (configs.length === 0) {
     return { initialTools: [], hooks: {}, warnings, close: async () => {}, manager: null };
   }
+  // Loaded only now: the MCP SDK is a large module that sessions without servers never need.
+  const { McpManager } = await import("@nightshift/core/mcp");
   const manager = new McpManager(configs, {
     env,
     clock,

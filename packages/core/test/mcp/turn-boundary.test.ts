@@ -15,13 +15,13 @@ import {
   ApprovalCache,
   createNodeTransport,
   createResponsesClient,
-  McpManager,
   openSession,
   systemClock,
   ToolRegistry,
   UsageLedger,
   updatePlanTool,
 } from "../../src/index.js";
+import { McpManager } from "../../src/mcp/index.js";
 import { hostileConfig, noGraceClock, startGate } from "./helpers.js";
 
 const cleanups: (() => Promise<void>)[] = [];
