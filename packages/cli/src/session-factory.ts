@@ -30,7 +30,6 @@ import {
   type Tool,
   ToolRegistry,
   type TurnHooks,
-  UsageLedger,
   usageSummaryLine,
 } from "@nightshift/core";
 import type { RuntimeConfig } from "./config/resolve.js";
@@ -145,6 +144,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
     instructions,
     providerId: runtime.provider.id,
     cliVersion: VERSION,
+    priceOf,
     resumeFrom: args.resumePath,
     now: () => new Date(),
     settings: {
@@ -178,7 +178,6 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
       random: Math.random,
       env,
       newId: randomUUID,
-      ledger: new UsageLedger(priceOf),
       approvalCache: new ApprovalCache(),
       ptySessions,
       bashParser: () => {
@@ -191,9 +190,6 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
       return composeHooks(context, compaction, ...(args.extraHooks ?? []));
     },
   });
-  if (opened.loaded) {
-    opened.agent.deps.ledger = new UsageLedger(priceOf, opened.loaded.usage);
-  }
   opened.warnings.unshift(...warnings);
   return {
     ...opened,

@@ -188,8 +188,7 @@ function serveResponses(
     return;
   }
   if (fault?.type === "failed") {
-    const message = failedMessage(fault);
-    sendJson(res, statusForErrorCode(fault.code), openAiError(message, "invalid_request_error", fault.code));
+    sendFailedJson(res, fault);
     return;
   }
   writeJson(deps, spec, responseJson(turn), res);
@@ -222,8 +221,7 @@ function serveChat(
     return;
   }
   if (fault?.type === "failed") {
-    const message = failedMessage(fault);
-    sendJson(res, statusForErrorCode(fault.code), openAiError(message, "invalid_request_error", fault.code));
+    sendFailedJson(res, fault);
     return;
   }
   writeJson(deps, spec, chatJson(turn), res);
@@ -238,8 +236,7 @@ function serveCompact(
 ): void {
   const fault = spec.fault;
   if (fault?.type === "failed") {
-    const message = failedMessage(fault);
-    sendJson(res, statusForErrorCode(fault.code), openAiError(message, "invalid_request_error", fault.code));
+    sendFailedJson(res, fault);
     return;
   }
   const output = spec.response?.output ?? defaultCompaction(inputItems(body));
@@ -263,4 +260,13 @@ function writeJson(deps: TurnDeps, spec: StepSpec, json: unknown, res: ServerRes
     return;
   }
   writeFrames(res, headers, [JSON.stringify(json)], fault, `${JSON.stringify(json).slice(0, 20)}`);
+}
+
+/** A `failed` fault on a non-streamed request: the OpenAI error body with the code's HTTP status. */
+function sendFailedJson(res: ServerResponse, fault: Extract<FaultSpec, { type: "failed" }>): void {
+  sendJson(
+    res,
+    statusForErrorCode(fault.code),
+    openAiError(failedMessage(fault), "invalid_request_error", fault.code),
+  );
 }

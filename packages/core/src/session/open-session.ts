@@ -4,6 +4,8 @@ import path from "node:path";
 import { Agent, type AgentDeps, type TurnHooks, type TurnSettings } from "../agent/agent.js";
 import { History } from "../agent/history.js";
 import { outputItemFor } from "../agent/tool-calls.js";
+import { UsageLedger } from "../context/ledger.js";
+import type { ModelPrices } from "../model/catalog.js";
 import { isToolCall, type ResponseItem } from "../model/items.js";
 import { type LoadedSession, loadRollout } from "./rollout-reader.js";
 import { RolloutWriter, rolloutPathFor } from "./rollout-writer.js";
@@ -17,7 +19,9 @@ export type OpenSessionArgs = {
   cliVersion: string;
   /** Continue the session stored in this rollout file. */
   resumeFrom?: string;
-  deps: Omit<AgentDeps, "rollout" | "scratchDir">;
+  deps: Omit<AgentDeps, "rollout" | "scratchDir" | "ledger">;
+  /** Prices per model, for the session's usage ledger (rebuilt from the rollout on resume). */
+  priceOf: (model: string) => ModelPrices | null;
   hooks: (loaded: LoadedSession | null) => TurnHooks;
   now: () => Date;
 };
@@ -49,7 +53,12 @@ export function openSession(args: OpenSessionArgs): OpenedSession {
       instructions: loaded.meta.instructions,
       settings: args.settings,
       history: new History(loaded.history),
-      deps: { ...args.deps, rollout, scratchDir: scratchDirFor(args.home, loaded.meta.id) },
+      deps: {
+        ...args.deps,
+        rollout,
+        scratchDir: scratchDirFor(args.home, loaded.meta.id),
+        ledger: new UsageLedger(args.priceOf, loaded.usage),
+      },
       hooks: args.hooks(loaded),
     });
     for (const item of missingOutputs(loaded)) agent.record(item);
@@ -74,7 +83,12 @@ export function openSession(args: OpenSessionArgs): OpenedSession {
     instructions: args.instructions,
     settings: args.settings,
     history: new History(),
-    deps: { ...args.deps, rollout, scratchDir: scratchDirFor(args.home, id) },
+    deps: {
+      ...args.deps,
+      rollout,
+      scratchDir: scratchDirFor(args.home, id),
+      ledger: new UsageLedger(args.priceOf),
+    },
     hooks: args.hooks(null),
   });
   return { agent, rolloutPath, resumed: false, warnings, loaded: null };

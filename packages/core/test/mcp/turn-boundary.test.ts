@@ -18,7 +18,6 @@ import {
   openSession,
   systemClock,
   ToolRegistry,
-  UsageLedger,
   updatePlanTool,
 } from "../../src/index.js";
 import { McpManager } from "../../src/mcp/index.js";
@@ -112,11 +111,11 @@ describe("MCP tools at turn boundaries", () => {
           let n = 0;
           return () => `id-${++n}`;
         })(),
-        ledger: new UsageLedger(() => null),
         approvalCache: new ApprovalCache(),
         bashParser: async () => undefined,
       },
       hooks: () => manager.hooks(),
+      priceOf: () => null,
     });
     cleanups.push(async () => agent.deps.rollout.close());
 

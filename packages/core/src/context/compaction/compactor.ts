@@ -1,7 +1,7 @@
 import type { Agent } from "../../agent/agent.js";
 import type { AgentEvent } from "../../agent/events.js";
 import { ModelError } from "../../model/errors.js";
-import { type MessageItem, messageText, type ResponseItem } from "../../model/items.js";
+import { type MessageItem, messageText, type ResponseItem, userMessage } from "../../model/items.js";
 import { retryDelayMs } from "../../model/retry.js";
 import {
   estimateTokens,
@@ -9,7 +9,6 @@ import {
   livePlan,
   originalGoal,
   recentUserMessages,
-  userNote,
 } from "./history-facts.js";
 import { GOAL_PREFIX, PLAN_PREFIX, SUMMARY_PREFIX, SUMMARY_PROMPT } from "./prompts.js";
 import { truncateItemsToBudget } from "./truncation.js";
@@ -83,8 +82,8 @@ function survivors(
     goal && kept.some((item) => item.type === "message" && messageText(item) === messageText(goal));
   const plan = livePlan(items);
   return {
-    goal: goal && !goalKept ? [userNote(`${GOAL_PREFIX}\n${messageText(goal)}`)] : [],
-    plan: plan ? [userNote(`${PLAN_PREFIX}\n${plan}`)] : [],
+    goal: goal && !goalKept ? [userMessage(`${GOAL_PREFIX}\n${messageText(goal)}`)] : [],
+    plan: plan ? [userMessage(`${PLAN_PREFIX}\n${plan}`)] : [],
   };
 }
 
@@ -107,7 +106,7 @@ async function localCompaction(agent: Agent, options: CompactionOptions): Promis
   const summary = await requestSummary(agent, options.signal);
   const recent = recentUserMessages(items, RECENT_USER_MESSAGES_MAX_TOKENS);
   const { goal, plan } = survivors(items, recent);
-  const note = userNote(`${SUMMARY_PREFIX}\n\n${summary.trim() || "(no summary available)"}`);
+  const note = userMessage(`${SUMMARY_PREFIX}\n\n${summary.trim() || "(no summary available)"}`);
   return { items: [...options.initialContext(), ...goal, ...recent, note, ...plan], method: "local" };
 }
 
@@ -117,7 +116,7 @@ async function localCompaction(agent: Agent, options: CompactionOptions): Promis
  * items are dropped and the request tried again, a bounded number of times.
  */
 async function requestSummary(agent: Agent, signal: AbortSignal): Promise<string> {
-  const prompt = userNote(SUMMARY_PROMPT);
+  const prompt = userMessage(SUMMARY_PROMPT);
   let drop = 0;
   let transientFailures = 0;
   for (let attempt = 1; ; attempt++) {

@@ -1,4 +1,4 @@
-import { type MessageItem, messageText, type ResponseItem } from "../../model/items.js";
+import { type MessageItem, messageText, type ResponseItem, userMessage } from "../../model/items.js";
 import { GOAL_PREFIX, PLAN_PREFIX, SUMMARY_PREFIX } from "./prompts.js";
 
 /** Context the engine injects as user messages, and injects afresh after a compaction. */
@@ -68,10 +68,6 @@ export function livePlan(items: readonly ResponseItem[]): string | null {
   return null;
 }
 
-export function userNote(text: string): MessageItem {
-  return { type: "message", role: "user", content: [{ type: "input_text", text }] };
-}
-
 export function estimateTokens(items: readonly ResponseItem[]): number {
   let bytes = 0;
   for (const item of items) bytes += JSON.stringify(item).length;
@@ -92,7 +88,7 @@ export function recentUserMessages(items: readonly ResponseItem[], maxTokens: nu
     } else {
       const half = Math.floor(budget / 2);
       kept.push(
-        userNote(
+        userMessage(
           `${text.slice(0, half)}\n…[${text.length - budget} characters cut]…\n${text.slice(text.length - half)}`,
         ),
       );

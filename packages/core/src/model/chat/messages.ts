@@ -1,4 +1,4 @@
-import type { ContentPart, MessageItem, ResponseItem } from "../items.js";
+import { type ContentPart, isToolCall, type MessageItem, type ResponseItem } from "../items.js";
 
 /** Where reasoning text of earlier turns is put on assistant messages, or "none" to drop it. */
 export type ReasoningEcho = "reasoning_content" | "reasoning" | "none";
@@ -158,12 +158,6 @@ function assistantGroupEnd(input: readonly ResponseItem[], start: number): numbe
 
 function isDeveloper(item: ResponseItem): boolean {
   return item.type === "message" && (item.role === "developer" || item.role === "system");
-}
-
-function isToolCall(
-  item: ResponseItem,
-): item is Extract<ResponseItem, { type: "function_call" | "custom_tool_call" }> {
-  return item.type === "function_call" || item.type === "custom_tool_call";
 }
 
 function sameItems(a: readonly ResponseItem[], b: readonly ResponseItem[]): boolean {
