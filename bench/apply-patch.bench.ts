@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { applyPatch } from "@nightshift/core";
+import { applyPatch } from "@nightshift/core/apply-patch";
 import { fmtMs, median, percentile, table } from "./stats.js";
 
 const LINES = 10_000;

@@ -111,7 +111,7 @@ if (server.failures.length > 0) throw new Error(server.failures.join("\n"));
 
 const rollout = fs
   .readdirSync(path.join(home, "sessions"), { recursive: true, withFileTypes: true })
-  .find((entry) => entry.isFile() && entry.name.endsWith(".jsonl"))!;
+  .find((entry) => entry.isFile() && entry.name.startsWith("rollout-"))!;
 const usage = fs
   .readFileSync(path.join(rollout.parentPath, rollout.name), "utf8")
   .split("\n")

@@ -4,19 +4,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  Agent,
-  ApprovalCache,
-  builtinTools,
-  createNodeTransport,
-  createResponsesClient,
-  History,
-  type ResponseItem,
-  RolloutWriter,
-  systemClock,
-  ToolRegistry,
-  UsageLedger,
-} from "@nightshift/core";
+import { Agent } from "../packages/core/src/agent/agent.js";
+import { systemClock } from "../packages/core/src/agent/clock.js";
+import { History } from "../packages/core/src/agent/history.js";
+import { UsageLedger } from "../packages/core/src/context/ledger.js";
+import { createNodeTransport } from "../packages/core/src/model/http-transport.js";
+import type { ResponseItem } from "../packages/core/src/model/items.js";
+import { createResponsesClient } from "../packages/core/src/model/responses-client.js";
+import { ApprovalCache } from "../packages/core/src/sandbox/approval.js";
+import { RolloutWriter } from "../packages/core/src/session/rollout-writer.js";
+import { builtinTools } from "../packages/core/src/tools/builtin.js";
+import { ToolRegistry } from "../packages/core/src/tools/registry.js";
 import { startFakeServerProcess } from "./fake-server-process.js";
 import { fmtMs, median, table } from "./stats.js";
 
@@ -68,6 +66,7 @@ const rows: (string | number)[][] = [
 for (const size of [10, 100, 1000]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ns-bench-engine-"));
   const tools = new ToolRegistry(builtinTools({ applyPatch: "freeform" }));
+  const rollout = new RolloutWriter(path.join(dir, "rollout.jsonl"), () => new Date());
   const agent = new Agent({
     sessionId: "bench-session",
     instructions: "You are a benchmark.",
@@ -100,7 +99,7 @@ for (const size of [10, 100, 1000]) {
         { transport: createNodeTransport(), now: Date.now, userAgentHeaders: {} },
       ),
       tools,
-      rollout: new RolloutWriter(path.join(dir, "rollout.jsonl"), () => new Date()),
+      rollout,
       runCommand: async () => {
         throw new Error("no commands in this benchmark");
       },
@@ -118,14 +117,17 @@ for (const size of [10, 100, 1000]) {
   const cpu: number[] = [];
   const build: number[] = [];
   const base = syntheticHistory(size);
+  // Resetting the history is outside what is measured.
+  const reset = () => agent.replaceHistory([...base], "bench");
   const run = async () => {
-    agent.history = new History(base);
     for await (const _ of agent.runTurn("next", new AbortController().signal)) {
       // drain
     }
   };
+  reset();
   await run(); // warm up
   for (let i = 0; i < REQUESTS / TURN_REQUESTS; i++) {
+    reset();
     const before = process.cpuUsage();
     await run();
     const used = process.cpuUsage(before);
@@ -135,7 +137,7 @@ for (const size of [10, 100, 1000]) {
     const body = `{"input":[${request.inputJson.join(",")}],"tools":${request.toolsJson}}`;
     build.push(Number(process.hrtime.bigint() - t0) / 1e6 + body.length * 0);
   }
-  agent.history = new History(base);
+  reset();
   const bodyBytes = agent.buildRequest().inputJson.reduce((n, s) => n + s.length + 1, 0);
   rows.push([
     size,
@@ -144,7 +146,7 @@ for (const size of [10, 100, 1000]) {
     fmtMs(median(build)),
     size === 1000 ? "< 2 ms" : "",
   ]);
-  agent.deps.rollout.close();
+  rollout.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 await server.stop();

@@ -3,7 +3,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type CommandRunner, createCommandRunner, probeSandbox, type SandboxPolicy } from "@nightshift/core";
+import type { SandboxPolicy } from "../packages/core/src/sandbox/policy.js";
+import { probeSandbox } from "../packages/core/src/sandbox/probe.js";
+import { createCommandRunner } from "../packages/core/src/sandbox/runner.js";
+import type { CommandRunner } from "../packages/core/src/tools/tool.js";
 import { fmtMs, median, percentile, table } from "./stats.js";
 
 const RUNS = 60;

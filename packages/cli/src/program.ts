@@ -68,15 +68,22 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
       .description("continue an earlier session: by id, or the most recent with --last")
       .argument("[sessionId]", "session id (or a unique prefix)")
       .argument("[prompt]", "the next message")
-      .option("--last", "resume the most recent session"),
+      .option("--last", "resume the most recent session of this folder")
+      .option("--all", "with --last: the most recent session of any folder"),
   ).action(
     async (
       sessionId: string | undefined,
       prompt: string | undefined,
-      options: ExecOptions & { last?: boolean },
+      options: ExecOptions & { last?: boolean; all?: boolean },
     ) => {
       const { runExecCommand } = await import("./exec/run-exec.js");
-      const resume = options.last ? { last: true as const } : sessionId ? { id: sessionId } : null;
+      const resume = options.last
+        ? options.all
+          ? { last: true as const, all: true as const }
+          : { last: true as const }
+        : sessionId
+          ? { id: sessionId }
+          : null;
       if (!resume) {
         process.stderr.write("nightshift exec resume: give a session id or --last\n");
         exitCode = 2;

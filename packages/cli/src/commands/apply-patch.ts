@@ -1,4 +1,4 @@
-import { applyPatch } from "@nightshift/core";
+import { applyPatch } from "@nightshift/core/apply-patch";
 
 export type ApplyPatchCommandArgs = {
   /** The patch text; when absent (or "-") it is read from stdin. */

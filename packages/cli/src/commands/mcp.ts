@@ -1,9 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ConfigError, configPath, nightshiftHome } from "../config/load.js";
-import { type McpServerToml, mcpServerSchema } from "../config/schema.js";
-import { SERVER_NAME_PATTERN } from "../mcp/config.js";
-import { editMcpServer, mcpServersOf, parseConfig } from "../mcp/config-edit.js";
+import {
+  ConfigError,
+  configPath,
+  editMcpServer,
+  type McpServerToml,
+  mcpServerSchema,
+  mcpServersOf,
+  nightshiftHome,
+  parseConfig,
+  SERVER_NAME_PATTERN,
+} from "@nightshift/core/config";
 
 export type McpCommandIo = {
   stdout: { write(text: string): unknown };

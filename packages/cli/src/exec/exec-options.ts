@@ -1,7 +1,7 @@
 /** Parsed options of `nightshift exec` (commander's camel-cased names). */
 export type ExecOptions = {
   prompt?: string;
-  resume?: { id: string } | { last: true };
+  resume?: { id: string } | { last: true } | { last: true; all: true };
   model?: string;
   profile?: string;
   config: string[];

@@ -1,4 +1,5 @@
-import { type AgentEvent, parseApplyPatchInvocation, quoteArgv } from "@nightshift/core";
+import { type AgentEvent, quoteArgv } from "@nightshift/core";
+import { parseApplyPatchInvocation } from "@nightshift/core/apply-patch";
 
 type Item = Record<string, unknown> & { id: string; type: string };
 type Write = (line: string) => void;

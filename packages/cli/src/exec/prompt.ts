@@ -1,4 +1,4 @@
-import { ConfigError } from "../config/load.js";
+import { ConfigError } from "@nightshift/core";
 
 /**
  * The prompt comes from the argument, or from stdin when the argument is "-" or absent.

@@ -1,17 +1,23 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { AgentEvent, ApprovalCallback } from "@nightshift/core";
-import { ConfigError, loadConfigToml, nightshiftHome } from "../config/load.js";
-import { resolveRuntimeConfig } from "../config/resolve.js";
-import { attachMcp } from "../mcp/attach.js";
-import { createAgentSession, findSessionFile, SetupError } from "../session-factory.js";
+import {
+  type AgentEvent,
+  ConfigError,
+  createSession,
+  nightshiftHome,
+  resumeSession,
+  type Session,
+  type SessionSpec,
+  SetupError,
+  streamReporter,
+} from "@nightshift/core";
+import { VERSION } from "../version.js";
 import type { ExecIo, ExecOptions } from "./exec-options.js";
 import { HumanPrinter } from "./human-printer.js";
 import { JsonEventPrinter } from "./json-printer.js";
+import { LastMessageFile } from "./last-message-file.js";
 import { resolvePrompt } from "./prompt.js";
-
-/** `exec` never blocks on a human: every approval it would need is denied and the model is told. */
-const denyAll: ApprovalCallback = async () => "denied";
+import { terminalSafe } from "./terminal-text.js";
 
 /** Runs one turn of `nightshift exec` and returns the process exit status. */
 export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<number> {
@@ -20,73 +26,51 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     io.stderr.write(`nightshift: ${message}\n`);
     return 1;
   };
+  let session: Session | null = null;
   try {
     const cwd = path.resolve(io.cwd, options.cd ?? ".");
     if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) return fail(`--cd ${cwd} is not a directory`);
     const home = nightshiftHome(io.env);
-    const toml = loadConfigToml(home, options.config ?? []);
-    const runtime = resolveRuntimeConfig(
-      toml,
-      {
-        model: options.model,
-        profile: options.profile,
-        sandbox: options.dangerouslyBypassApprovalsAndSandbox
-          ? "danger-full-access"
-          : (options.sandbox ?? (options.fullAuto ? "workspace-write" : undefined)),
-        approvalPolicy:
-          options.askForApproval ??
-          (options.dangerouslyBypassApprovalsAndSandbox
-            ? "never"
-            : options.fullAuto
-              ? "on-request"
-              : "never"),
-        cwd,
-        oss: options.oss,
-        localProvider: options.localProvider,
-      },
-      io.env,
-    );
-    const outputSchema = options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined;
-    const resumePath = options.resume ? findSessionFile(home, options.resume) : undefined;
+    const spec: SessionSpec = {
+      cwd,
+      config: options.config ?? [],
+      model: options.model,
+      profile: options.profile,
+      sandbox: options.dangerouslyBypassApprovalsAndSandbox
+        ? "danger-full-access"
+        : (options.sandbox ?? (options.fullAuto ? "workspace-write" : undefined)),
+      approvalPolicy:
+        options.askForApproval ??
+        (options.dangerouslyBypassApprovalsAndSandbox ? "never" : options.fullAuto ? "on-request" : "never"),
+      oss: options.oss,
+      localProvider: options.localProvider,
+      outputSchema: options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined,
+    };
+    const lastMessageFile = options.outputLastMessage
+      ? LastMessageFile.open(options.outputLastMessage, io.cwd)
+      : null;
     const prompt = await resolvePrompt(options.prompt, io.stdin);
-
-    if (options.oss) {
-      const { ensureOssReady, streamReporter } = await import("../oss/ready.js");
-      await ensureOssReady(runtime, streamReporter(io.stderr as NodeJS.WriteStream));
-    }
-    const mcp = await attachMcp(runtime, io.env);
-    const session = await createAgentSession({
-      runtime,
+    // exec never blocks on a human: every approval it would need is denied and the model is told.
+    const deps = {
       home,
       env: io.env,
-      resumePath,
-      approve: denyAll,
-      outputSchema,
-      extraTools: mcp.initialTools,
-      extraHooks: [mcp.hooks],
-    }).catch(async (err: unknown) => {
-      await mcp.close();
-      throw err;
-    });
-    session.warnings.push(...mcp.warnings);
+      version: VERSION,
+      ossReporter: streamReporter(io.stderr as NodeJS.WriteStream),
+    };
+    session = options.resume
+      ? await resumeSession(options.resume, spec, deps)
+      : await createSession(spec, deps);
+
     const controller = new AbortController();
     const onSigint = () => controller.abort(new Error("interrupted"));
     process.once("SIGINT", onSigint);
-
     const json = new JsonEventPrinter((line) => io.stdout.write(line));
     const human = new HumanPrinter((text) => io.stderr.write(text), {
-      showReasoning: runtime.settings.show_raw_agent_reasoning ?? Boolean(options.oss),
+      showReasoning: session.showRawReasoning ?? Boolean(options.oss),
     });
     const print = (event: AgentEvent) => (options.json ? json.handle(event) : human.handle(event));
 
-    print({
-      type: "session_configured",
-      sessionId: session.agent.sessionId,
-      model: runtime.model,
-      rolloutPath: session.rolloutPath,
-      resumed: session.resumed,
-      cwd,
-    });
+    print(session.configuredEvent());
     for (const warning of session.warnings) print({ type: "warning", message: warning });
 
     let lastMessage: string | null = null;
@@ -95,23 +79,29 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       if (options.compact) {
         for await (const event of session.compact(controller.signal)) print(event);
       }
-      for await (const event of session.agent.runTurn(prompt, controller.signal)) {
+      for await (const event of session.runTurn(prompt, { signal: controller.signal })) {
         print(event);
         if (event.type === "turn_completed") lastMessage = event.lastAgentMessage;
-        if (event.type === "turn_failed") failed = true;
+        if (event.type === "turn_failed" || event.type === "turn_stopped") failed = true;
       }
     } finally {
       process.off("SIGINT", onSigint);
       await session.close();
-      await mcp.close();
     }
-    if (!options.json && session.summary) io.stderr.write(`${session.summary()}\n`);
-    if (options.outputLastMessage)
-      fs.writeFileSync(path.resolve(io.cwd, options.outputLastMessage), lastMessage ?? "");
-    if (!options.json && lastMessage !== null) io.stdout.write(`${lastMessage}\n`);
+    if (!options.json) io.stderr.write(`${session.summary()}\n`);
+    const fileProblem = lastMessageFile?.write(lastMessage ?? "") ?? null;
+    if (fileProblem) {
+      io.stderr.write(`nightshift: ${fileProblem}\n`);
+      failed = true;
+    }
+    if (!options.json && lastMessage !== null) {
+      const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
+      io.stdout.write(`${tty ? terminalSafe(lastMessage) : lastMessage}\n`);
+    }
     if (controller.signal.aborted) return 130;
     return failed ? 1 : 0;
   } catch (err) {
+    await session?.close();
     if (err instanceof ConfigError || err instanceof SetupError) return fail(err.message);
     throw err;
   }

@@ -1,9 +1,14 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { AgentEvent } from "@nightshift/core";
+import {
+  type AgentEvent,
+  ConfigError,
+  nightshiftHome,
+  type SessionCeiling,
+  SetupError,
+} from "@nightshift/core";
+import { loadConfigToml, resolveRuntimeConfig } from "@nightshift/core/config";
 import { z } from "zod";
-import { ConfigError, loadConfigToml, nightshiftHome } from "../config/load.js";
-import { SetupError } from "../session-factory.js";
 import { VERSION } from "../version.js";
 import { elicitApproval } from "./elicit-approval.js";
 import { type OnEvent, Threads, type TurnOutcome } from "./threads.js";
@@ -55,8 +60,11 @@ const outputShape = {
 export async function runMcpServer(options: { config?: string[] }, io: McpServerIo): Promise<number> {
   const home = nightshiftHome(io.env);
   const overrides = options.config ?? [];
+  let ceiling: SessionCeiling;
   try {
-    loadConfigToml(home, overrides);
+    // The operator's configuration is the most any client session gets.
+    const operator = resolveRuntimeConfig(loadConfigToml(home, overrides), { cwd: io.cwd }, io.env);
+    ceiling = { sandbox: operator.sandbox };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     io.stderr.write(`nightshift mcp-server: ${err.message}\n`);
@@ -71,6 +79,7 @@ export async function runMcpServer(options: { config?: string[] }, io: McpServer
     env: io.env,
     cwd: io.cwd,
     overrides,
+    ceiling,
     approve: (request, signal) => elicitApproval(server.server, request, signal),
   });
 

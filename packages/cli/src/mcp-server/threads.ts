@@ -1,18 +1,20 @@
-import fs from "node:fs";
 import path from "node:path";
 import {
   type AgentEvent,
   type ApprovalDecision,
   type ApprovalPolicy,
   type ApprovalRequest,
-  loadRollout,
+  ConfigError,
+  createSession,
+  findSession,
+  type HostDeps,
+  resumeSession,
   type SandboxMode,
-  sessionIdOf,
+  type Session,
+  type SessionCeiling,
+  SessionPool,
 } from "@nightshift/core";
-import { ConfigError, loadConfigToml } from "../config/load.js";
-import { type CliOverrides, resolveRuntimeConfig } from "../config/resolve.js";
-import { attachMcp, type McpAttachment } from "../mcp/attach.js";
-import { type AgentSession, createAgentSession, findSessionFile, SetupError } from "../session-factory.js";
+import { VERSION } from "../version.js";
 
 /** Arguments of the `nightshift` tool (already validated). */
 export type StartArgs = {
@@ -34,194 +36,120 @@ export type ThreadsDeps = {
   cwd: string;
   /** `-c` overrides given to `nightshift mcp-server`. */
   overrides: readonly string[];
+  /** The operator's limits (from config.toml and `-c`): a client can only tighten them. */
+  ceiling: SessionCeiling;
   /** Asks the client; `signal` is the signal of the tool call waiting for it. */
   approve: (request: ApprovalRequest, signal: AbortSignal | undefined) => Promise<ApprovalDecision>;
   /** Threads kept open (default 8); beyond that the least recently used idle one is closed. */
   maxOpenThreads?: number;
 };
 
-export const DEFAULT_MAX_OPEN_THREADS = 8;
-
 /** Events of a session (warnings, progress) for the call that is waiting on it. */
 export type OnEvent = (event: AgentEvent) => void;
 
-type Thread = {
-  session: AgentSession;
-  mcp: McpAttachment;
-  busy: boolean;
-  /** Opened and not yet run: the call that opened it is about to use it, so it is not evicted. */
-  fresh: boolean;
-  signal: AbortSignal | undefined;
-};
-
 /**
- * The agent sessions ("threads") of one `nightshift mcp-server` process. A thread stays open
- * between calls; one the process does not hold is resumed from its rollout file. Each thread is
- * opened once, however many calls ask for it at the same time (two rollout writers on one file
- * would interleave it). At most `maxOpenThreads` stay open: opening another closes the least
- * recently used idle one (its MCP servers and rollout), which a later reply resumes from disk.
+ * The agent sessions ("threads") of one `nightshift mcp-server` process, kept in the host's
+ * session pool: a thread stays open between calls, one the process does not hold is resumed from
+ * storage, and at most `maxOpenThreads` stay open.
  */
 export class Threads {
   readonly #deps: ThreadsDeps;
-  /** Open threads by session id, least recently used first. */
-  readonly #open = new Map<string, Thread>();
-  /** Threads being resumed from disk, by session id. */
-  readonly #opening = new Map<string, Promise<Thread>>();
-  /** Threads being closed, by session id: a resume waits for the close to finish. */
-  readonly #closing = new Map<string, Promise<void>>();
+  readonly #pool: SessionPool;
+  /** The signal of the call currently running each thread (approvals are asked on it). */
+  readonly #signals = new Map<string, AbortSignal>();
 
   constructor(deps: ThreadsDeps) {
     this.#deps = deps;
+    this.#pool = new SessionPool({ maxOpen: deps.maxOpenThreads });
   }
 
   /** Starts a session from the `nightshift` tool's arguments and runs the prompt. */
   async start(args: StartArgs, signal: AbortSignal, onEvent: OnEvent): Promise<TurnOutcome> {
-    const cwd = path.resolve(this.#deps.cwd, args.cwd ?? ".");
-    if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory())
-      throw new SetupError(`cwd ${cwd} is not a directory`);
     const overrides = [...this.#deps.overrides, ...configOverrides(args.config ?? {})];
     if (args.developerInstructions !== undefined) {
       overrides.push(`developer_instructions=${JSON.stringify(args.developerInstructions)}`);
     }
-    const thread = await this.#openThread({
-      overrides,
-      flags: {
-        cwd,
+    const session = await createSession(
+      {
+        cwd: path.resolve(this.#deps.cwd, args.cwd ?? "."),
+        config: overrides,
         model: args.model,
         profile: args.profile,
         sandbox: args.sandbox,
         approvalPolicy: args.approvalPolicy,
+        ceiling: this.#deps.ceiling,
       },
-      onEvent,
-    });
-    return this.#run(thread, args.prompt, signal, onEvent);
+      this.#hostDeps(() => session),
+    );
+    this.#pool.add(session);
+    for (const message of session.warnings) onEvent({ type: "warning", message });
+    return this.#run(session, args.prompt, signal, onEvent);
   }
 
   /** Continues a thread with another prompt. */
   async reply(threadId: string, prompt: string, signal: AbortSignal, onEvent: OnEvent): Promise<TurnOutcome> {
-    const thread = this.#open.get(threadId) ?? (await this.#resume(threadId, onEvent));
-    return this.#run(thread, prompt, signal, onEvent);
+    const ref = findSession({ id: threadId }, this.#deps.cwd, this.#deps);
+    const session = await this.#pool.get(ref.id, async () => {
+      const opened: Session = await resumeSession(
+        { id: ref.id },
+        {
+          cwd: this.#deps.cwd,
+          config: [...this.#deps.overrides],
+          ceiling: this.#deps.ceiling,
+          inheritLastTurn: true,
+        },
+        this.#hostDeps(() => opened),
+      );
+      for (const message of opened.warnings) onEvent({ type: "warning", message });
+      return opened;
+    });
+    return this.#run(session, prompt, signal, onEvent);
   }
 
   /** Ids of the open threads, least recently used first. */
   openThreadIds(): string[] {
-    return [...this.#open.keys()];
+    return this.#pool.openIds();
   }
 
-  async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.#opening.values()]);
-    const threads = [...this.#open.values()];
-    this.#open.clear();
-    await Promise.all([...threads.map(closeThread), ...this.#closing.values()]);
+  closeAll(): Promise<void> {
+    return this.#pool.closeAll();
   }
 
-  /** The open thread for `threadId` (a prefix is fine), resuming it from disk once. */
-  async #resume(threadId: string, onEvent: OnEvent): Promise<Thread> {
-    const file = findSessionFile(this.#deps.home, { id: threadId });
-    const id = sessionIdOf(file);
-    const open = this.#open.get(id);
-    if (open) return open;
-    let pending = this.#opening.get(id);
-    if (!pending) {
-      pending = this.#resumeFile(id, file, onEvent).finally(() => this.#opening.delete(id));
-      this.#opening.set(id, pending);
-    }
-    return pending;
+  #hostDeps(session: () => Session): HostDeps {
+    return {
+      home: this.#deps.home,
+      env: this.#deps.env,
+      version: VERSION,
+      approve: (request) => this.#deps.approve(request, this.#signals.get(session().id)),
+    };
   }
 
-  async #resumeFile(id: string, file: string, onEvent: OnEvent): Promise<Thread> {
-    await this.#closing.get(id);
-    const last = loadRollout(file).lastTurnContext;
-    return this.#openThread({
-      overrides: [...this.#deps.overrides],
-      flags: {
-        cwd: last?.cwd && fs.existsSync(last.cwd) ? last.cwd : this.#deps.cwd,
-        model: last?.model,
-        sandbox: last?.sandbox_mode as SandboxMode | undefined,
-        approvalPolicy: last?.approval_policy as ApprovalPolicy | undefined,
-      },
-      resumePath: file,
-      onEvent,
-    });
-  }
-
-  /** Closes the least recently used idle threads until at most `maxOpenThreads` are open. */
-  #evictIdle(): void {
-    const max = Math.max(1, this.#deps.maxOpenThreads ?? DEFAULT_MAX_OPEN_THREADS);
-    for (const [id, thread] of this.#open) {
-      if (this.#open.size <= max) return;
-      // A thread with terminal sessions (a dev server the model polls) is not idle.
-      if (thread.busy || thread.fresh || (thread.session.agent.deps.ptySessions?.size ?? 0) > 0) continue;
-      this.#open.delete(id);
-      const closing = closeThread(thread)
-        .catch(() => {})
-        .finally(() => this.#closing.delete(id));
-      this.#closing.set(id, closing);
-    }
-  }
-
-  async #openThread(spec: {
-    overrides: string[];
-    flags: CliOverrides;
-    resumePath?: string;
-    onEvent: OnEvent;
-  }): Promise<Thread> {
-    const { home, env } = this.#deps;
-    const toml = loadConfigToml(home, spec.overrides);
-    const runtime = resolveRuntimeConfig(toml, spec.flags, env);
-    const mcp = await attachMcp(runtime, env);
-    const holder: { thread?: Thread } = {};
-    const session = await createAgentSession({
-      runtime,
-      home,
-      env,
-      resumePath: spec.resumePath,
-      approve: (request) => this.#deps.approve(request, holder.thread?.signal),
-      extraTools: mcp.initialTools,
-      extraHooks: [mcp.hooks],
-    }).catch(async (err: unknown) => {
-      await mcp.close();
-      throw err;
-    });
-    const thread: Thread = { session, mcp, busy: false, fresh: true, signal: undefined };
-    holder.thread = thread;
-    this.#open.set(session.agent.sessionId, thread);
-    this.#evictIdle();
-    for (const message of [...session.warnings, ...mcp.warnings]) spec.onEvent({ type: "warning", message });
-    return thread;
-  }
-
-  async #run(thread: Thread, prompt: string, signal: AbortSignal, onEvent: OnEvent): Promise<TurnOutcome> {
-    const threadId = thread.session.agent.sessionId;
-    thread.fresh = false;
-    if (thread.busy) return { threadId, content: `thread ${threadId} is still running a turn`, failed: true };
-    thread.busy = true;
-    // Most recently used last: the eviction order.
-    if (this.#open.delete(threadId)) this.#open.set(threadId, thread);
-    thread.signal = signal;
+  async #run(session: Session, prompt: string, signal: AbortSignal, onEvent: OnEvent): Promise<TurnOutcome> {
+    const threadId = session.id;
+    if (session.busy)
+      return { threadId, content: `thread ${threadId} is still running a turn`, failed: true };
+    this.#signals.set(threadId, signal);
     let content = "";
     let failed = false;
     try {
-      for await (const event of thread.session.agent.runTurn(prompt, signal)) {
+      for await (const event of session.runTurn(prompt, { signal })) {
         onEvent(event);
         if (event.type === "turn_completed") content = event.lastAgentMessage ?? "";
         if (event.type === "turn_failed") {
           content = event.error.message;
           failed = true;
         }
+        if (event.type === "turn_stopped") {
+          content = event.reason.message;
+          failed = true;
+        }
       }
     } finally {
-      thread.busy = false;
-      thread.signal = undefined;
-      this.#evictIdle();
+      this.#signals.delete(threadId);
+      this.#pool.touch(threadId);
     }
     return { threadId, content, failed };
   }
-}
-
-async function closeThread(thread: Thread): Promise<void> {
-  await thread.session.close();
-  await thread.mcp.close();
 }
 
 const KEY = /^[A-Za-z0-9_-]+$/;
@@ -232,7 +160,7 @@ const KEY = /^[A-Za-z0-9_-]+$/;
  * (a `base_url` of the client's choosing would receive the user's API key), MCP servers and
  * `notify` (commands run unsandboxed), files read into the prompt (`model_instructions_file`,
  * `project_doc_fallback_filenames`), the shell environment, and profiles, which could carry any
- * of these.
+ * of these. The sandbox settings a client picks are further held under the operator's ceiling.
  */
 export const CLIENT_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "model",

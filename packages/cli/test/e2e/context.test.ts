@@ -21,7 +21,7 @@ function usageLines(home: string): { input_tokens: number; cached_input_tokens: 
   const dir = path.join(home, "sessions");
   const file = fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .find((entry) => entry.isFile() && entry.name.endsWith(".jsonl"))!;
+    .find((entry) => entry.isFile() && entry.name.startsWith("rollout-"))!;
   return fs
     .readFileSync(path.join(file.parentPath, file.name), "utf8")
     .split("\n")
@@ -81,7 +81,8 @@ describe("mid-session changes are appended, never edited", () => {
     const runs = [
       ["exec", "--full-auto", "one"],
       ["exec", "resume", "--last", "--full-auto", "two"],
-      ["exec", "resume", "--last", "--full-auto", "-C", "sub", "three"],
+      // --last looks in the folder the session was last used in: --all reaches it from sub.
+      ["exec", "resume", "--last", "--all", "--full-auto", "-C", "sub", "three"],
       ["exec", "resume", "--last", "-s", "read-only", "-C", "sub", "-m", "gpt-5.4", "four"],
     ];
     for (const args of runs) expect((await h.run(args)).code).toBe(0);

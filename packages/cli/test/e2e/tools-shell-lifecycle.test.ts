@@ -137,7 +137,7 @@ describe("shell command lifetimes through nightshift exec", () => {
     const [rolloutFile] = fs
       .readdirSync(sessions, { recursive: true })
       .map(String)
-      .filter((name) => name.endsWith(".jsonl"));
+      .filter((name) => path.basename(name).startsWith("rollout-"));
     const lines = fs
       .readFileSync(path.join(sessions, rolloutFile!), "utf8")
       .trim()
@@ -154,6 +154,6 @@ describe("shell command lifetimes through nightshift exec", () => {
       );
     }
     expect(lines.at(-1).type).toBe("turn_end");
-    expect(lines.at(-1).payload).toEqual({ status: "aborted" });
+    expect(lines.at(-1).payload).toMatchObject({ status: "aborted" });
   });
 });

@@ -1,30 +1,32 @@
 import type { UsageLedger } from "../context/ledger.js";
 import type { PtySessionManager } from "../exec/pty-sessions.js";
+import { costOf, type ModelPrices } from "../model/catalog.js";
 import type { ModelClient, ModelRequest, ReasoningEffort, ReasoningSummary } from "../model/client.js";
 import { ModelError } from "../model/errors.js";
-import {
-  addUsage,
-  isToolCall,
-  messageText,
-  type ResponseItem,
-  type ToolCallItem,
-  type Usage,
-  userMessage,
-  ZERO_USAGE,
-} from "../model/items.js";
-import { retryBudget, retryDelayMs } from "../model/retry.js";
+import { addUsage, type ResponseItem, type Usage, userMessage, ZERO_USAGE } from "../model/items.js";
 import type { ApprovalCache } from "../sandbox/approval.js";
 import type { BashParser } from "../sandbox/bash-script.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
-import type { RolloutWriter } from "../session/rollout-writer.js";
+import type { TurnContext } from "../session/rollout-types.js";
+import type { SessionLog } from "../session/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import type { ApprovalCallback, CommandRunner, ToolContext } from "../tools/tool.js";
-import { Channel } from "./channel.js";
 import type { Clock } from "./clock.js";
-import type { AgentEvent } from "./events.js";
+import { EventStream } from "./event-stream.js";
+import type { AgentEvent, SessionEvent } from "./events.js";
 import { History } from "./history.js";
-import { ReadWriteLock } from "./rw-lock.js";
-import { outputItemFor, runToolCall, type ToolOutcome } from "./tool-calls.js";
+import { RepeatDetector } from "./repeat-detector.js";
+import { runResponseRound } from "./response-round.js";
+import { withRetries } from "./retry-loop.js";
+import {
+  checkRequestLimits,
+  DEFAULT_REPEATED_CALL_THRESHOLDS,
+  type StopReason,
+  type TurnLimits,
+} from "./turn-limits.js";
+import type { TurnHooks, TurnScope } from "./turn-scope.js";
+
+export type { TurnHooks, TurnScope } from "./turn-scope.js";
 
 /** Settings of a session that may change between turns (each change is appended, never edited). */
 export type TurnSettings = {
@@ -39,12 +41,16 @@ export type TurnSettings = {
   retryLimits: { requestMaxRetries: number; streamMaxRetries: number };
   outputBudgetBytes: number;
   contextWindow: number;
+  /** `max_output_tokens` sent with every request; absent: the model's own limit applies. */
+  maxOutputTokens?: number;
+  /** The model's own output limit: the worst case of a request without a cap, for budgets. */
+  modelMaxOutputTokens?: number;
 };
 
 export type AgentDeps = {
   client: ModelClient;
   tools: ToolRegistry;
-  rollout: RolloutWriter;
+  rollout: SessionLog;
   runCommand: CommandRunner;
   approve: ApprovalCallback;
   clock: Clock;
@@ -53,41 +59,33 @@ export type AgentDeps = {
   scratchDir: string;
   newId: () => string;
   ledger: UsageLedger;
+  /** Prices of a model, for projecting a request's cost before it is sent. */
+  priceOf?: (model: string) => ModelPrices | null;
   /** What the user approved "for this session". */
   approvalCache: ApprovalCache;
   bashParser: () => Promise<BashParser | undefined>;
   /** Interactive processes of the session; whoever creates it closes it with the session. */
   ptySessions?: PtySessionManager;
+  /** The seq of the session's first event (after a resume: one past the last persisted). */
+  firstSeq?: number;
 };
 
-/** Hooks that context management plugs into the loop (initial context, diffs, compaction). */
-export type TurnHooks = {
-  /** Items to append before the user's message (initial context or settings diff). */
-  beforeUserMessage?: (agent: Agent) => ResponseItem[];
-  /** Called after each completed response with its usage; may compact history between requests. */
-  afterResponse?: (agent: Agent, usage: Usage, needsFollowUp: boolean, signal: AbortSignal) => Promise<void>;
-  /** Called before the turn starts; may compact history. */
-  beforeTurn?: (agent: Agent, signal: AbortSignal) => Promise<void>;
-  /** Called once per turn when the provider says the context is too long; should shrink history. */
-  onContextWindowExceeded?: (agent: Agent, signal: AbortSignal) => Promise<void>;
-  /** Compacts on request (`Agent.compact`). */
-  compact?: (agent: Agent, signal: AbortSignal) => Promise<void>;
-};
-
-type SampleResult = { toolCalls: number; usage: Usage };
+/** Worst-case output of a request when neither a cap nor the model's limit is known. */
+const UNKNOWN_OUTPUT_LIMIT_TOKENS = 128_000;
 
 /** The engine: runs turns over an append-only history and reports them as events. */
-export class Agent {
+export class Agent implements TurnScope {
   readonly sessionId: string;
   readonly instructions: string;
-  settings: TurnSettings;
-  history: History;
-  readonly deps: AgentDeps;
-  hooks: TurnHooks;
-  #emit: (event: AgentEvent) => void = () => {};
+  #settings: TurnSettings;
+  #history: History;
+  readonly #deps: AgentDeps;
+  readonly #hooks: TurnHooks;
+  readonly #events: EventStream;
   /** History length when the last usage was reported: items after it are estimated. */
   #lengthAtLastUsage = -1;
-  #busy = false;
+  /** Set when something (an approval answered "abort") stops the running turn. */
+  #stopReason: StopReason | null = null;
 
   constructor(args: {
     sessionId: string;
@@ -99,48 +97,94 @@ export class Agent {
   }) {
     this.sessionId = args.sessionId;
     this.instructions = args.instructions;
-    this.settings = args.settings;
-    this.history = args.history;
-    this.deps = args.deps;
-    this.hooks = args.hooks ?? {};
+    this.#settings = args.settings;
+    this.#history = args.history;
+    this.#deps = args.deps;
+    this.#hooks = args.hooks ?? {};
+    this.#events = new EventStream({
+      firstSeq: args.deps.firstSeq ?? 1,
+      now: () => args.deps.clock.now(),
+      persist: (event) => this.#deps.rollout.append("event", event),
+    });
   }
 
-  /** Appends an item to history, persisting it first. */
+  get settings(): Readonly<TurnSettings> {
+    return this.#settings;
+  }
+
+  get history(): History {
+    return this.#history;
+  }
+
+  get tools(): ToolRegistry {
+    return this.#deps.tools;
+  }
+
+  get client(): ModelClient {
+    return this.#deps.client;
+  }
+
+  get ledger(): UsageLedger {
+    return this.#deps.ledger;
+  }
+
+  get rollout(): SessionLog {
+    return this.#deps.rollout;
+  }
+
+  /** Interactive processes still open (a dev server the model polls). */
+  get liveProcesses(): number {
+    return this.#deps.ptySessions?.size ?? 0;
+  }
+
+  get busy(): boolean {
+    return this.#events.busy;
+  }
+
+  /** The seq the next event will carry. */
+  get nextSeq(): number {
+    return this.#events.nextSeq;
+  }
+
+  /** Changes settings for the next turns; the next turn tells the model what changed. */
+  updateSettings(patch: Partial<TurnSettings>): void {
+    if (this.busy) throw new Error("settings cannot change while a turn is running");
+    this.#settings = { ...this.#settings, ...patch };
+  }
+
   record(item: ResponseItem): void {
-    this.deps.rollout.append("response_item", item);
-    this.history.push(item);
+    this.#deps.rollout.append("response_item", item);
+    this.#history.push(item);
   }
 
-  /** Replaces history after a compaction; persisted as one `compacted` line. */
   replaceHistory(items: ResponseItem[], reason: string): void {
-    this.deps.rollout.append("compacted", { replacement_history: items, reason });
-    this.history = new History(items);
+    this.#deps.rollout.append("compacted", { replacement_history: items, reason });
+    this.#history = new History(items);
     this.#lengthAtLastUsage = -1;
   }
 
-  /** Accounts one request's usage: ledger, rollout (so totals survive resume) and a token_count event. */
+  recordTurnContext(context: TurnContext): void {
+    this.#deps.rollout.append("turn_context", context);
+  }
+
   recordUsage(usage: Usage): void {
-    const ledger = this.deps.ledger;
-    const cost = ledger.record(this.settings.model, usage);
-    this.deps.rollout.append("usage", { model: this.settings.model, usage, cost_usd: cost });
+    const ledger = this.#deps.ledger;
+    const cost = ledger.record(this.#settings.model, usage);
+    this.#deps.rollout.append("usage", { model: this.#settings.model, usage, cost_usd: cost });
     this.emit({
       type: "token_count",
       last: usage,
       total: ledger.total,
-      contextWindow: this.settings.contextWindow,
+      contextWindow: this.#settings.contextWindow,
       costUsd: ledger.costUsd,
     });
   }
 
-  /**
-   * Tokens the next request's context holds: the last response's input plus output, plus an
-   * estimate (bytes/4) of what was appended since. Without a usable report, all of it estimated.
-   */
   contextTokens(): number {
-    const last = this.deps.ledger.last;
-    const json = this.history.json;
+    const last = this.#deps.ledger.last;
+    const json = this.#history.json;
     if (!last || this.#lengthAtLastUsage < 0 || this.#lengthAtLastUsage > json.length) {
-      let bytes = this.instructions.length + this.deps.tools.specsJson().length;
+      let bytes = this.instructions.length + this.#deps.tools.specsJson().length;
       for (const text of json) bytes += text.length;
       return Math.ceil(bytes / 4);
     }
@@ -149,241 +193,235 @@ export class Agent {
     return last.input_tokens + last.output_tokens + Math.ceil(bytes / 4);
   }
 
-  /**
-   * Swaps the tool list. Only at a turn boundary: the list is part of the cached prefix, so each
-   * change costs one cache miss, and a request in flight must keep the tools it was sent with.
-   */
   setTools(tools: ToolRegistry): void {
-    this.deps.tools = tools;
+    this.#deps.tools = tools;
   }
 
   /** Emits an event to whoever consumes the current turn (no-op between turns). */
   emit(event: AgentEvent): void {
-    this.#emit(event);
+    this.#events.emit(event);
+  }
+
+  retrying<T>(
+    attempt: () => Promise<T>,
+    signal: AbortSignal,
+    recover?: (error: ModelError) => Promise<boolean>,
+  ) {
+    return withRetries(
+      attempt,
+      {
+        limits: this.#settings.retryLimits,
+        clock: this.#deps.clock,
+        random: this.#deps.random,
+        onRetry: (info) => this.emit({ type: "retry", ...info }),
+        recover,
+      },
+      signal,
+    );
   }
 
   buildRequest(): ModelRequest {
-    const s = this.settings;
+    const s = this.#settings;
     return {
       model: s.model,
       instructions: this.instructions,
-      input: this.history.items,
-      inputJson: this.history.json,
-      tools: this.deps.tools.specs(),
-      toolsJson: this.deps.tools.specsJson(),
+      input: this.#history.items,
+      inputJson: this.#history.json,
+      tools: this.#deps.tools.specs(),
+      toolsJson: this.#deps.tools.specsJson(),
       parallelToolCalls: s.parallelToolCalls,
       reasoning: s.reasoning,
       verbosity: s.verbosity,
       outputSchema: s.outputSchema,
+      maxOutputTokens: s.maxOutputTokens,
       promptCacheKey: this.sessionId,
       sessionId: this.sessionId,
     };
   }
 
-  /** Runs one turn: the user's input, then requests until a response carries no tool call. */
-  runTurn(input: ResponseItem[] | string, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  /**
+   * Runs one turn: the user's input, then requests until a response carries no tool call, or a
+   * limit the caller set stops it (a `turn_stopped` event with the reason).
+   */
+  runTurn(
+    input: ResponseItem[] | string,
+    signal: AbortSignal,
+    limits: TurnLimits = {},
+  ): AsyncGenerator<SessionEvent> {
     const items = typeof input === "string" ? [userMessage(input)] : input;
-    return this.#withEvents(signal, (inner) => this.#turn(items, inner));
+    return this.#events.run(signal, this.#deps.newId(), (inner, turnId) =>
+      this.#turn(turnId, items, inner, limits),
+    );
   }
 
   /** Compacts the history now (e.g. `exec --compact`), through the `compact` hook. */
-  compact(signal: AbortSignal): AsyncGenerator<AgentEvent> {
-    return this.#withEvents(signal, async (inner) => {
-      if (!this.hooks.compact) throw new Error("this session has no compaction configured");
-      if (this.history.length === 0) {
+  compact(signal: AbortSignal): AsyncGenerator<SessionEvent> {
+    return this.#events.run(signal, null, async (inner) => {
+      if (!this.#hooks.compact) throw new Error("this session has no compaction configured");
+      if (this.#history.length === 0) {
         this.emit({ type: "warning", message: "nothing to compact: the session has no history yet" });
         return;
       }
-      await this.hooks.compact(this, inner);
+      await this.#hooks.compact(this, inner);
     });
   }
 
-  /**
-   * Runs `task` with its events delivered to the returned generator. One task at a time: history
-   * is append-only and two writers would interleave. A consumer that stops iterating aborts the
-   * task, and the generator only finishes once the task has.
-   */
-  async *#withEvents(
-    signal: AbortSignal,
-    task: (signal: AbortSignal) => Promise<void>,
-  ): AsyncGenerator<AgentEvent> {
-    if (this.#busy) throw new Error("a turn is already running in this session");
-    this.#busy = true;
-    const channel = new Channel<AgentEvent>();
-    const inner = new AbortController();
-    const forward = () => inner.abort(signal.reason);
-    if (signal.aborted) forward();
-    else signal.addEventListener("abort", forward, { once: true });
-    this.#emit = (event) => channel.push(event);
-    const running = task(inner.signal).finally(() => {
-      this.#emit = () => {};
-      channel.close();
-    });
-    running.catch(() => {}); // handled below; this only stops an early rejection being "unhandled"
-    try {
-      yield* channel;
-      await running;
-    } finally {
-      // Reached early only when the consumer stopped listening: stop the work, then wait for it.
-      inner.abort(new Error("the consumer stopped listening"));
-      await running.catch(() => {});
-      signal.removeEventListener("abort", forward);
-      this.#busy = false;
-    }
-  }
-
-  async #turn(input: ResponseItem[], signal: AbortSignal): Promise<void> {
-    const turnId = this.deps.newId();
+  async #turn(turnId: string, input: ResponseItem[], signal: AbortSignal, limits: TurnLimits): Promise<void> {
     let usage: Usage = { ...ZERO_USAGE };
     let lastAgentMessage: string | null = null;
+    let requests = 0;
+    const repeats = limits.repeatedCalls
+      ? new RepeatDetector({ ...DEFAULT_REPEATED_CALL_THRESHOLDS, ...limits.repeatedCalls })
+      : null;
+    this.#stopReason = null;
     this.emit({ type: "turn_started", turnId });
     try {
-      await this.hooks.beforeTurn?.(this, signal);
-      for (const item of this.hooks.beforeUserMessage?.(this) ?? []) this.record(item);
+      await this.#hooks.beforeTurn?.(this, signal);
+      for (const item of this.#hooks.beforeUserMessage?.(this) ?? []) this.record(item);
       for (const item of input) this.record(item);
       while (true) {
-        const result = await this.#sampleWithRetries(signal, (text) => {
+        const stop = checkRequestLimits(limits, this.#projectNextRequest(requests));
+        if (stop) {
+          this.#stopReason = stop;
+          break;
+        }
+        requests++;
+        const result = await this.#sample(signal, repeats, (text) => {
           lastAgentMessage = text;
         });
         usage = addUsage(usage, result.usage);
-        await this.hooks.afterResponse?.(this, result.usage, result.toolCalls > 0, signal);
-        if (result.toolCalls === 0) break;
+        await this.#hooks.afterResponse?.(this, result.usage, result.toolCalls > 0, signal);
+        if (this.#stopReason || result.toolCalls === 0) break;
       }
-      this.deps.rollout.append("turn_end", { status: "completed" });
-      this.emit({ type: "turn_completed", turnId, usage, lastAgentMessage });
+      this.emit(
+        this.#stopReason
+          ? { type: "turn_stopped", turnId, usage, reason: this.#stopReason, lastAgentMessage }
+          : { type: "turn_completed", turnId, usage, lastAgentMessage },
+      );
+      this.#end(turnId, this.#stopReason ? "stopped" : "completed");
     } catch (err) {
+      const stopped = this.#stopReason;
+      if (stopped) {
+        this.emit({ type: "turn_stopped", turnId, usage, reason: stopped, lastAgentMessage });
+        this.#end(turnId, "stopped");
+        return;
+      }
       const aborted = signal.aborted;
       const kind = err instanceof ModelError ? err.kind : aborted ? "aborted" : "internal";
       const message = aborted ? "turn aborted by user" : (err as Error).message;
-      this.deps.rollout.append("turn_end", { status: aborted ? "aborted" : "failed" });
       this.emit({ type: "turn_failed", turnId, usage, error: { message, kind } });
-    } finally {
-      this.deps.rollout.sync();
+      this.#end(turnId, aborted ? "aborted" : "failed");
     }
   }
 
-  /** One sampling request, retried on retryable failures without re-running finished tools. */
-  async #sampleWithRetries(signal: AbortSignal, onMessage: (text: string) => void): Promise<SampleResult> {
-    let attempt = 0;
-    let compactedForOverflow = false;
-    while (true) {
-      // Calls of a failed attempt ran and their outputs are in history: the retry's response
-      // sees them, so only the final attempt's calls decide whether the turn goes on.
-      const outcome = await this.#sampleOnce(signal, onMessage);
-      if (!outcome.error) return { toolCalls: outcome.toolCalls, usage: outcome.usage };
-      const error = outcome.error;
-      if (signal.aborted) throw new ModelError("aborted", "turn aborted by user");
-      if (
-        error.kind === "context_window_exceeded" &&
-        this.hooks.onContextWindowExceeded &&
-        !compactedForOverflow
-      ) {
-        compactedForOverflow = true;
-        await this.hooks.onContextWindowExceeded(this, signal);
-        continue;
-      }
-      const budget = retryBudget(error, this.settings.retryLimits);
-      if (!error.retryable || attempt >= budget) {
-        if (error.retryable)
-          throw new ModelError(error.kind, `${error.message} (gave up after ${attempt + 1} attempts)`);
-        throw error;
-      }
-      attempt++;
-      const delayMs = retryDelayMs(error, attempt, this.deps.random);
-      this.emit({ type: "retry", attempt, maxAttempts: budget, delayMs, message: error.message });
-      await this.deps.clock.sleep(delayMs, signal).catch(() => {
-        throw new ModelError("aborted", "turn aborted by user");
-      });
-    }
+  #end(turnId: string, status: "completed" | "failed" | "aborted" | "stopped"): void {
+    this.#deps.rollout.append("turn_end", { status, turn_id: turnId });
+    this.#deps.rollout.sync();
   }
 
-  async #sampleOnce(
-    signal: AbortSignal,
-    onMessage: (text: string) => void,
-  ): Promise<{ toolCalls: number; usage: Usage; error?: ModelError }> {
-    const inFlight: Promise<ToolOutcome>[] = [];
-    const calls: ToolCallItem[] = [];
-    const lock = new ReadWriteLock();
-    let usage: Usage = { ...ZERO_USAGE };
-    let error: ModelError | undefined;
-    const toolEnv = {
-      tools: this.deps.tools,
-      lock,
-      context: (callId: string, callSignal: AbortSignal) => this.#toolContext(callId, callSignal),
-      emit: (event: AgentEvent) => this.emit(event),
+  #projectNextRequest(requestsInTurn: number) {
+    const s = this.#settings;
+    const inputTokens = this.contextTokens();
+    const maxOutputTokens = s.maxOutputTokens ?? s.modelMaxOutputTokens ?? UNKNOWN_OUTPUT_LIMIT_TOKENS;
+    const prices = this.#deps.priceOf?.(s.model) ?? null;
+    const total = this.#deps.ledger.total;
+    return {
+      requestsInTurn,
+      inputTokens,
+      maxOutputTokens,
+      projectedCostUsd: costOf(
+        { ...ZERO_USAGE, input_tokens: inputTokens, output_tokens: maxOutputTokens },
+        prices,
+      ),
+      sessionTokens: total.input_tokens + total.output_tokens,
+      sessionCostUsd: this.#deps.ledger.costUsd,
     };
-    try {
-      for await (const event of this.deps.client.stream(this.buildRequest(), signal)) {
-        switch (event.type) {
-          case "text_delta":
-            this.emit({ type: "agent_message_delta", itemId: event.itemId, delta: event.delta });
-            break;
-          case "reasoning_delta":
-            this.emit({ type: "reasoning_delta", itemId: event.itemId, delta: event.delta });
-            break;
-          case "item_done":
-            this.record(event.item);
-            this.#announce(event.item, onMessage);
-            if (isToolCall(event.item)) {
-              const call = event.item;
-              calls.push(call);
-              inFlight.push(
-                runToolCall(call, toolEnv, signal).then((outcome) => {
-                  this.deps.rollout.append("tool_output", outcome.output);
-                  return outcome;
-                }),
-              );
-            }
-            break;
-          case "completed":
-            usage = event.usage;
-            this.recordUsage(usage);
-            this.#lengthAtLastUsage = this.history.length;
-            break;
-          default:
-            break;
-        }
-      }
-    } catch (err) {
-      error =
-        err instanceof ModelError ? err : new ModelError("transport", (err as Error).message, { cause: err });
-    }
-    // Every call gets an output, appended in call order, whatever happened to the stream.
-    const outcomes = await Promise.allSettled(inFlight);
-    outcomes.forEach((settled, index) => {
-      const call = calls[index]!;
-      this.record(settled.status === "fulfilled" ? settled.value.output : outputItemFor(call, "aborted"));
-    });
-    return { toolCalls: calls.length, usage, error };
   }
 
-  #announce(item: ResponseItem, onMessage: (text: string) => void): void {
-    if (item.type === "message" && item.role === "assistant") {
-      const text = messageText(item);
-      onMessage(text);
-      this.emit({ type: "agent_message", text, phase: item.phase });
-    } else if (item.type === "reasoning") {
-      const text = [...item.summary, ...(item.content ?? [])].map((part) => part.text).join("\n\n");
-      if (text) this.emit({ type: "reasoning", text });
-    }
+  /** One sampling request through the retry path; a context overflow compacts once and retries. */
+  async #sample(
+    signal: AbortSignal,
+    repeats: RepeatDetector | null,
+    onMessage: (text: string) => void,
+  ): Promise<{ toolCalls: number; usage: Usage }> {
+    let compactedForOverflow = false;
+    const recover = async (error: ModelError) => {
+      const hook = this.#hooks.onContextWindowExceeded;
+      if (error.kind !== "context_window_exceeded" || !hook || compactedForOverflow) return false;
+      compactedForOverflow = true;
+      await hook(this, signal);
+      return true;
+    };
+    // Calls of a failed attempt ran and their outputs are in history: the retry's response sees
+    // them, so only the final attempt's calls decide whether the turn goes on.
+    return this.retrying(
+      async () => {
+        const round = await runResponseRound(
+          {
+            client: this.#deps.client,
+            request: this.buildRequest(),
+            record: (item) => this.record(item),
+            persistToolOutput: (output) => this.#deps.rollout.append("tool_output", output),
+            emit: (event) => this.emit(event),
+            onUsage: (usage) => {
+              this.recordUsage(usage);
+              this.#lengthAtLastUsage = this.#history.length;
+            },
+            onAgentMessage: onMessage,
+            tools: {
+              tools: this.#deps.tools,
+              context: (callId, callSignal) => this.#toolContext(callId, callSignal),
+            },
+          },
+          signal,
+        );
+        for (const { call, outcome } of round.calls) {
+          if (!repeats || !outcome || this.#stopReason) continue;
+          const input = call.type === "custom_tool_call" ? call.input : call.arguments;
+          this.#stopReason = repeats.record(call.name, input, outcome.result.output, outcome.result.success);
+        }
+        // A stop decided in this round (a loop) ends the turn: no retry of the failed stream.
+        if (round.error && !this.#stopReason) throw round.error;
+        return { toolCalls: round.calls.length, usage: round.usage };
+      },
+      signal,
+      recover,
+    );
+  }
+
+  /** Stops the running turn with a reason (its tools see the abort). */
+  #stop(reason: StopReason): void {
+    this.#stopReason ??= reason;
+    this.#events.abortTurn(new Error(reason.message));
   }
 
   #toolContext(callId: string, signal: AbortSignal): ToolContext {
     return {
       callId,
-      cwd: this.settings.cwd,
+      cwd: this.#settings.cwd,
       signal,
-      policy: this.settings.policy,
-      approvalPolicy: this.settings.approvalPolicy,
-      approve: this.deps.approve,
-      approvalCache: this.deps.approvalCache,
-      bashParser: this.deps.bashParser,
-      runCommand: this.deps.runCommand,
-      env: this.deps.env,
-      scratchDir: this.deps.scratchDir,
-      outputBudgetBytes: this.settings.outputBudgetBytes,
+      policy: this.#settings.policy,
+      approvalPolicy: this.#settings.approvalPolicy,
+      approve: async (request) => {
+        this.emit({ type: "approval_requested", callId, request });
+        const decision = await this.#deps.approve(request);
+        this.emit({ type: "approval_answered", callId, decision });
+        if (decision === "abort") {
+          this.#stop({
+            kind: "approval_aborted",
+            message: "the user aborted the turn at an approval prompt",
+          });
+        }
+        return decision;
+      },
+      approvalCache: this.#deps.approvalCache,
+      bashParser: this.#deps.bashParser,
+      runCommand: this.#deps.runCommand,
+      env: this.#deps.env,
+      scratchDir: this.#deps.scratchDir,
+      outputBudgetBytes: this.#settings.outputBudgetBytes,
       progress: (event) => this.emit({ type: "tool_call_progress", callId, text: event.text }),
-      ptySessions: this.deps.ptySessions,
+      ptySessions: this.#deps.ptySessions,
     };
   }
 }

@@ -1,12 +1,12 @@
-import type { Agent, TurnHooks } from "./agent.js";
+import type { TurnHooks, TurnScope } from "./turn-scope.js";
 
 /** Runs several sets of turn hooks in order (context, compaction, MCP, ...). */
 export function composeHooks(...sets: TurnHooks[]): TurnHooks {
   return {
-    async beforeTurn(agent: Agent, signal: AbortSignal) {
+    async beforeTurn(agent: TurnScope, signal: AbortSignal) {
       for (const hooks of sets) await hooks.beforeTurn?.(agent, signal);
     },
-    beforeUserMessage(agent: Agent) {
+    beforeUserMessage(agent: TurnScope) {
       return sets.flatMap((hooks) => hooks.beforeUserMessage?.(agent) ?? []);
     },
     async afterResponse(agent, usage, needsFollowUp, signal) {

@@ -1,4 +1,4 @@
-import type { Agent, TurnHooks } from "../agent/agent.js";
+import type { TurnHooks, TurnScope } from "../agent/turn-scope.js";
 import type { TurnContext } from "../session/rollout-types.js";
 import {
   buildInitialContext,
@@ -17,14 +17,14 @@ export function contextHooks(args: {
 }): TurnHooks {
   let last = args.lastTurnContext;
   return {
-    beforeUserMessage(agent: Agent) {
+    beforeUserMessage(agent: TurnScope) {
       const sources = args.sources();
       const items =
         agent.history.length === 0 || last === null
           ? buildInitialContext(agent.settings, sources)
           : buildSettingsDiff(last, agent.settings, sources);
       last = { ...turnContextOf(agent.settings), current_date: sources.currentDate };
-      agent.deps.rollout.append("turn_context", last);
+      agent.recordTurnContext(last);
       return items;
     },
   };

@@ -1,5 +1,5 @@
-import type { Agent, TurnHooks } from "../agent/agent.js";
 import type { Clock } from "../agent/clock.js";
+import type { TurnHooks, TurnScope } from "../agent/turn-scope.js";
 import { ToolRegistry } from "../tools/registry.js";
 import { type FunctionTool, type Tool, toolSpec } from "../tools/tool.js";
 import type { McpServerConfig } from "./config.js";
@@ -83,21 +83,21 @@ export class McpManager {
 
   /** A `beforeTurn` hook that brings late or changed tools in at the start of a turn. */
   hooks(): TurnHooks {
-    return { beforeTurn: async (agent) => this.#applyChanges(agent) };
+    return { beforeTurn: async (scope) => this.#applyChanges(scope) };
   }
 
   async close(): Promise<void> {
     await Promise.all(this.#connections.map((c) => c.close()));
   }
 
-  #applyChanges(agent: Agent): void {
+  #applyChanges(agent: TurnScope): void {
     const next = this.#build();
     const changed = [...new Set([...next.keys.keys(), ...this.#offer.keys.keys()])].filter(
       (server) => next.keys.get(server) !== this.#offer.keys.get(server),
     );
     if (changed.length === 0) return;
     const previous = new Set(this.#offer.tools.map((tool) => tool.name));
-    const kept = agent.deps.tools.tools.filter((tool) => !previous.has(tool.name));
+    const kept = agent.tools.tools.filter((tool) => !previous.has(tool.name));
     agent.setTools(new ToolRegistry([...kept, ...next.tools]));
     this.#offer = next;
     const what = changed.map((server) => `${server} (${next.counts.get(server) ?? 0} tools)`).join(", ");

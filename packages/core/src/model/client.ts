@@ -20,6 +20,8 @@ export type ModelRequest = {
   verbosity?: "low" | "medium" | "high";
   /** Strict JSON-schema output (`--output-schema`). */
   outputSchema?: Record<string, unknown>;
+  /** `max_output_tokens`: the most the response may produce (absent: the model's own limit). */
+  maxOutputTokens?: number;
   promptCacheKey: string;
   sessionId: string;
 };

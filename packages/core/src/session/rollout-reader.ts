@@ -1,6 +1,6 @@
 import fs from "node:fs";
-import path from "node:path";
-import type { ResponseItem, Usage } from "../model/items.js";
+import type { SessionEvent } from "../agent/events.js";
+import { isToolCall, type ResponseItem, type Usage } from "../model/items.js";
 import type { RolloutLine, SessionMeta, TurnContext } from "./rollout-types.js";
 
 export type LoadedSession = {
@@ -13,26 +13,23 @@ export type LoadedSession = {
   usage: { model: string; usage: Usage; cost_usd: number | null }[];
   /** Lines that could not be parsed (e.g. the torn last line of a killed process). */
   skippedLines: number;
+  /** Tool outputs whose call was lost (a damaged line): dropped, since the API refuses them. */
+  droppedOrphanOutputs: number;
+  /** The highest event seq persisted (0 when none). */
+  lastSeq: number;
 };
 
 /** Reads a rollout file back into the state a resumed session starts from. */
 export function loadRollout(filePath: string): LoadedSession {
-  const text = fs.readFileSync(filePath, "utf8");
+  const text = readRolloutText(filePath);
   let meta: SessionMeta | null = null;
   let history: ResponseItem[] = [];
   const pendingOutputs = new Map<string, ResponseItem>();
   let lastTurnContext: TurnContext | null = null;
   const usage: LoadedSession["usage"] = [];
   let skippedLines = 0;
-  for (const raw of text.split("\n")) {
-    if (raw.trim() === "") continue;
-    let line: RolloutLine;
-    try {
-      line = JSON.parse(raw) as RolloutLine;
-    } catch {
-      skippedLines++;
-      continue;
-    }
+  let lastSeq = 0;
+  for (const line of rolloutLines(text, () => skippedLines++)) {
     switch (line.type) {
       case "session_meta":
         meta ??= line.payload;
@@ -55,50 +52,81 @@ export function loadRollout(filePath: string): LoadedSession {
       case "compacted":
         history = [...line.payload.replacement_history];
         break;
+      case "event":
+        lastSeq = Math.max(lastSeq, line.payload.seq ?? 0);
+        break;
       default:
         break;
     }
   }
-  if (!meta) throw new Error(`${filePath} is not a nightshift session (no session_meta line)`);
-  return { meta, history, pendingOutputs, lastTurnContext, usage, skippedLines };
-}
-
-/** Finds a session's rollout by id (or unique id prefix), or the most recent one. */
-export function findRollout(home: string, query: { id: string } | { last: true }): string | null {
-  const root = path.join(home, "sessions");
-  const files = listRollouts(root);
-  if ("last" in query) return files[0] ?? null;
-  const matches = files.filter((file) => sessionIdOf(file).startsWith(query.id));
-  if (matches.length > 1 && !matches.every((file) => sessionIdOf(file) === sessionIdOf(matches[0]!))) {
-    throw new Error(`session id prefix "${query.id}" is ambiguous; give more characters`);
+  if (!meta) {
+    throw new Error(
+      text.trim() === ""
+        ? `${filePath} is empty: it holds no session (delete it, or resume another session)`
+        : `${filePath} is not a nightshift session (no session_meta line)`,
+    );
   }
-  return matches[0] ?? null;
-}
-
-const ROLLOUT_NAME = /^rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-(.+)\.jsonl$/;
-
-export function sessionIdOf(file: string): string {
-  return ROLLOUT_NAME.exec(path.basename(file))?.[1] ?? "";
-}
-
-/** All rollout files, most recently written first (ties broken by name, which carries the start time). */
-export function listRollouts(root: string): string[] {
-  const found: { file: string; mtime: number }[] = [];
-  const walk = (dir: string, depth: number) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory() && depth < 3) walk(full, depth + 1);
-      else if (entry.isFile() && ROLLOUT_NAME.test(entry.name))
-        found.push({ file: full, mtime: fs.statSync(full).mtimeMs });
-    }
+  const { kept, dropped } = dropOrphanOutputs(history);
+  return {
+    meta,
+    history: kept,
+    pendingOutputs,
+    lastTurnContext,
+    usage,
+    skippedLines,
+    droppedOrphanOutputs: dropped,
+    lastSeq,
   };
-  walk(root, 0);
-  found.sort((a, b) => b.mtime - a.mtime || b.file.localeCompare(a.file));
-  return found.map((entry) => entry.file);
+}
+
+/** The persisted events of a rollout, in order, after `afterSeq` when given. */
+export function readRolloutEvents(filePath: string, afterSeq = 0): SessionEvent[] {
+  const events: SessionEvent[] = [];
+  for (const line of rolloutLines(readRolloutText(filePath), () => {})) {
+    if (line.type === "event" && line.payload.seq > afterSeq) events.push(line.payload);
+  }
+  return events;
+}
+
+function readRolloutText(filePath: string): string {
+  try {
+    return fs.readFileSync(filePath, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "";
+    throw new Error(`cannot read session file ${filePath}: ${(err as Error).message.replace(/^\w+: /, "")}`, {
+      cause: code ? err : undefined,
+    });
+  }
+}
+
+function* rolloutLines(text: string, onSkipped: () => void): Generator<RolloutLine> {
+  for (const raw of text.split("\n")) {
+    if (raw.trim() === "") continue;
+    let line: RolloutLine;
+    try {
+      line = JSON.parse(raw) as RolloutLine;
+    } catch {
+      onSkipped();
+      continue;
+    }
+    if (typeof line !== "object" || line === null || typeof line.type !== "string" || !("payload" in line)) {
+      onSkipped();
+      continue;
+    }
+    yield line;
+  }
+}
+
+/** Outputs whose call is not in history: the Responses API refuses a request holding one. */
+function dropOrphanOutputs(history: ResponseItem[]): { kept: ResponseItem[]; dropped: number } {
+  const calls = new Set<string>();
+  for (const item of history) if (isToolCall(item)) calls.add(item.call_id);
+  const kept = history.filter(
+    (item) =>
+      !(
+        (item.type === "function_call_output" || item.type === "custom_tool_call_output") &&
+        !calls.has(item.call_id)
+      ),
+  );
+  return { kept, dropped: history.length - kept.length };
 }

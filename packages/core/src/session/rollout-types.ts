@@ -1,3 +1,4 @@
+import type { SessionEvent } from "../agent/events.js";
 import type { ResponseItem, Usage } from "../model/items.js";
 
 export type SessionMeta = {
@@ -32,6 +33,14 @@ export type RolloutLine =
   | { timestamp: string; type: "turn_context"; payload: TurnContext }
   | { timestamp: string; type: "usage"; payload: { model: string; usage: Usage; cost_usd: number | null } }
   | { timestamp: string; type: "compacted"; payload: { replacement_history: ResponseItem[]; reason: string } }
-  | { timestamp: string; type: "turn_end"; payload: { status: "completed" | "failed" | "aborted" } };
+  | {
+      timestamp: string;
+      type: "turn_end";
+      payload: { status: "completed" | "failed" | "aborted" | "stopped"; turn_id?: string };
+    }
+  /** An event a face needs to replay the session (see REPLAYED_EVENT_TYPES). */
+  | { timestamp: string; type: "event"; payload: SessionEvent };
 
 export type RolloutLineType = RolloutLine["type"];
+
+export type RolloutPayload<T extends RolloutLineType> = Extract<RolloutLine, { type: T }>["payload"];

@@ -1,14 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { RolloutLine } from "./rollout-types.js";
-
-type Payload<T extends RolloutLine["type"]> = Extract<RolloutLine, { type: T }>["payload"];
+import type { RolloutLineType, RolloutPayload } from "./rollout-types.js";
+import type { SessionLog } from "./store.js";
 
 /**
  * Appends JSONL lines to a session's rollout file. Every write is synchronous and reaches the
  * kernel before the caller acts on the item, so a killed process loses nothing it acted on.
  */
-export class RolloutWriter {
+export class RolloutWriter implements SessionLog {
   readonly path: string;
   #fd: number | null;
   readonly #now: () => Date;
@@ -22,7 +21,7 @@ export class RolloutWriter {
     if (!endsWithNewline(this.#fd)) writeFully(this.#fd, "\n");
   }
 
-  append<T extends RolloutLine["type"]>(type: T, payload: Payload<T>): void {
+  append<T extends RolloutLineType>(type: T, payload: RolloutPayload<T>): void {
     if (this.#fd === null) throw new Error(`rollout ${this.path} is closed`);
     const line = `${JSON.stringify({ timestamp: this.#now().toISOString(), type, payload })}\n`;
     writeFully(this.#fd, line);

@@ -92,12 +92,15 @@ export type ToolContext = {
   ptySessions?: PtySessionManager;
 };
 
+/** What a face shows of a tool call. */
+export type ToolDisplay = Record<string, unknown>;
+
 export type ToolResult = {
   /** What the model sees. */
   output: string;
   success: boolean;
   /** Structured details for the faces (JSON events, UI). Never sent to the model. */
-  display?: Record<string, unknown>;
+  display?: ToolDisplay;
 };
 
 type ToolCommon = {

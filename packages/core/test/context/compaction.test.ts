@@ -19,12 +19,11 @@ const bigPlan = (n: number) =>
   );
 
 function compactionHooks(limitTokens: number, preferRemote = false) {
-  return (agent: Setup["agent"]) =>
-    autoCompactHooks({
-      limitTokens,
-      preferRemote,
-      initialContext: () => buildInitialContext(agent.settings, sources),
-    });
+  return autoCompactHooks({
+    limitTokens,
+    preferRemote,
+    initialContext: (scope) => buildInitialContext(scope.settings, sources),
+  });
 }
 
 function compactedEvents(events: AgentEvent[]) {

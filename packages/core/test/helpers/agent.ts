@@ -3,8 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { type FakeModelServer, type Scenario, startFakeModelServer } from "@nightshift/testkit";
 import { Agent, type TurnHooks } from "../../src/agent/agent.js";
-import type { AgentEvent } from "../../src/agent/events.js";
+import type { SessionEvent } from "../../src/agent/events.js";
 import { History } from "../../src/agent/history.js";
+import type { TurnLimits } from "../../src/agent/turn-limits.js";
 import { UsageLedger } from "../../src/context/ledger.js";
 import { createNodeTransport } from "../../src/model/http-transport.js";
 import { createResponsesClient } from "../../src/model/responses-client.js";
@@ -26,7 +27,7 @@ export function instantClock(): InstantClock {
 export async function agentAgainstFakeServer(
   scenario: Scenario,
   options: {
-    hooks?: (agent: Agent) => TurnHooks;
+    hooks?: TurnHooks;
     contextWindow?: number;
     tools?: Tool[];
     remoteCompaction?: boolean;
@@ -35,6 +36,7 @@ export async function agentAgainstFakeServer(
   const server: FakeModelServer = await startFakeModelServer({ scenario });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ns-agent-"));
   const clock = instantClock();
+  const rollout = new RolloutWriter(path.join(dir, "rollout.jsonl"), () => new Date(0));
   const agent = new Agent({
     sessionId: "11111111-2222-3333-4444-555555555555",
     instructions: "You are a test agent.",
@@ -67,7 +69,7 @@ export async function agentAgainstFakeServer(
         { transport: createNodeTransport(), now: () => 0, userAgentHeaders: {} },
       ),
       tools: new ToolRegistry(options.tools ?? builtinTools({ applyPatch: "freeform" })),
-      rollout: new RolloutWriter(path.join(dir, "rollout.jsonl"), () => new Date(0)),
+      rollout,
       runCommand: async () => {
         throw new Error("no commands in this test");
       },
@@ -84,20 +86,22 @@ export async function agentAgainstFakeServer(
       approvalCache: new ApprovalCache(),
       bashParser: async () => undefined,
     },
+    hooks: options.hooks,
   });
-  if (options.hooks) agent.hooks = options.hooks(agent);
   return {
     agent,
     server,
     clock,
     dir,
-    async turn(input: string): Promise<AgentEvent[]> {
-      const events: AgentEvent[] = [];
-      for await (const event of agent.runTurn(input, new AbortController().signal)) events.push(event);
+    rolloutPath: rollout.path,
+    async turn(input: string, limits?: TurnLimits): Promise<SessionEvent[]> {
+      const events: SessionEvent[] = [];
+      for await (const event of agent.runTurn(input, new AbortController().signal, limits))
+        events.push(event);
       return events;
     },
     async close() {
-      agent.deps.rollout.close();
+      rollout.close();
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -1,26 +1,8 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import {
-  type FakeModelServer,
-  functionCall,
-  reply,
-  scenario,
-  startFakeModelServer,
-  text,
-} from "@nightshift/testkit";
+import { type FakeModelServer, functionCall, reply, scenario, text } from "@nightshift/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  type AgentEvent,
-  ApprovalCache,
-  createNodeTransport,
-  createResponsesClient,
-  openSession,
-  systemClock,
-  ToolRegistry,
-  updatePlanTool,
-} from "../../src/index.js";
 import { McpManager } from "../../src/mcp/index.js";
+import { updatePlanTool } from "../../src/tools/update-plan/tool.js";
+import { agentAgainstFakeServer } from "../helpers/agent.js";
 import { hostileConfig, noGraceClock, startGate } from "./helpers.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -32,27 +14,8 @@ function toolNames(server: FakeModelServer, index: number): string[] {
   return (server.requests[index]!.body!.tools as { name: string }[]).map((tool) => tool.name);
 }
 
-async function runTurn(
-  agent: ReturnType<typeof openSession>["agent"],
-  prompt: string,
-): Promise<AgentEvent[]> {
-  const events: AgentEvent[] = [];
-  for await (const event of agent.runTurn(prompt, new AbortController().signal)) events.push(event);
-  return events;
-}
-
 describe("MCP tools at turn boundaries", () => {
   it("keeps the tool list fixed within a turn and brings late and changed tools in at the next, once", async () => {
-    const server = await startFakeModelServer({
-      scenario: scenario(
-        reply(functionCall("mcp__h__add_tool", { name: "late" }, "c1")),
-        reply(text("added")),
-        reply(functionCall("mcp__h__late", {}, "c2")),
-        reply(text("done")),
-        reply(text("quiet")),
-      ),
-    });
-    cleanups.push(() => server.close());
     const gate = await startGate();
     cleanups.push(() => gate.close());
     const manager = new McpManager(
@@ -63,63 +26,20 @@ describe("MCP tools at turn boundaries", () => {
     const report = await manager.waitForStartup(2_000);
     expect(report.pending).toEqual(["slow"]);
 
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "ns-mcp-home-"));
-    cleanups.push(async () => fs.rmSync(home, { recursive: true, force: true }));
-    const client = createResponsesClient(
-      {
-        id: "fake",
-        name: "fake",
-        baseUrl: server.url,
-        wireApi: "responses",
-        headers: {},
-        queryParams: {},
-        requestMaxRetries: 0,
-        streamMaxRetries: 0,
-        streamIdleTimeoutMs: 5_000,
-        supportsRemoteCompaction: false,
-        isAzure: false,
-      },
-      { transport: createNodeTransport(), now: () => 0, userAgentHeaders: {} },
+    const setup = await agentAgainstFakeServer(
+      scenario(
+        reply(functionCall("mcp__h__add_tool", { name: "late" }, "c1")),
+        reply(text("added")),
+        reply(functionCall("mcp__h__late", {}, "c2")),
+        reply(text("done")),
+        reply(text("quiet")),
+      ),
+      { tools: [updatePlanTool, ...manager.initialTools()], hooks: manager.hooks() },
     );
-    const { agent } = openSession({
-      home,
-      instructions: "test",
-      providerId: "fake",
-      cliVersion: "0",
-      now: () => new Date(0),
-      settings: {
-        model: "gpt-test",
-        cwd: home,
-        policy: { mode: "read-only", writableRoots: [], networkAccess: false },
-        approvalPolicy: "never",
-        parallelToolCalls: false,
-        retryLimits: { requestMaxRetries: 0, streamMaxRetries: 0 },
-        outputBudgetBytes: 40_000,
-        contextWindow: 100_000,
-      },
-      deps: {
-        client,
-        tools: new ToolRegistry([updatePlanTool, ...manager.initialTools()]),
-        runCommand: async () => {
-          throw new Error("no commands here");
-        },
-        approve: async () => "denied",
-        clock: systemClock,
-        random: () => 0,
-        env: {},
-        newId: (() => {
-          let n = 0;
-          return () => `id-${++n}`;
-        })(),
-        approvalCache: new ApprovalCache(),
-        bashParser: async () => undefined,
-      },
-      hooks: () => manager.hooks(),
-      priceOf: () => null,
-    });
-    cleanups.push(async () => agent.deps.rollout.close());
+    cleanups.push(() => setup.close());
+    const server: FakeModelServer = setup.server;
 
-    const first = await runTurn(agent, "add a tool");
+    const first = await setup.turn("add a tool");
     expect(first.filter((e) => e.type === "warning")).toEqual([]);
     expect(first.at(-1)).toMatchObject({ type: "turn_completed", lastAgentMessage: "added" });
     const hTools = [
@@ -146,13 +66,9 @@ describe("MCP tools at turn boundaries", () => {
     await slow.started;
     expect(slow.status).toBe("ready");
 
-    const second = await runTurn(agent, "use it");
-    expect(second.filter((e) => e.type === "warning")).toEqual([
-      {
-        type: "warning",
-        message:
-          "MCP tools changed from this turn on: h (11 tools), slow (10 tools); the tool list is part of the cached prompt prefix, so this costs one prompt-cache miss",
-      },
+    const second = await setup.turn("use it");
+    expect(second.filter((e) => e.type === "warning").map((e) => "message" in e && e.message)).toEqual([
+      "MCP tools changed from this turn on: h (11 tools), slow (10 tools); the tool list is part of the cached prompt prefix, so this costs one prompt-cache miss",
     ]);
     const withLate = [...hTools.slice(0, 8), "mcp__h__late", ...hTools.slice(8)];
     expect(toolNames(server, 2)).toEqual([
@@ -167,7 +83,7 @@ describe("MCP tools at turn boundaries", () => {
     );
     expect(outputs.at(-1)!.output).toBe("late ran");
 
-    const third = await runTurn(agent, "nothing new");
+    const third = await setup.turn("nothing new");
     expect(third.filter((e) => e.type === "warning")).toEqual([]);
     expect(server.requests[4]!.body!.tools).toEqual(server.requests[3]!.body!.tools);
     expect(server.failures).toEqual([]);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { userMessage } from "../../src/model/items.js";
-import { findRollout, loadRollout } from "../../src/session/rollout-reader.js";
+import { loadRollout } from "../../src/session/rollout-reader.js";
 import { RolloutWriter, rolloutPathFor } from "../../src/session/rollout-writer.js";
 
 let home: string;
@@ -72,24 +72,31 @@ describe("rollout files", () => {
     expect(loadRollout(file).history).toEqual([userMessage("summary"), userMessage("new")]);
   });
 
-  it("finds sessions by id, by unique prefix, and the most recent one", () => {
-    const a = rolloutPathFor(home, "aaaa1111-0000-0000-0000-000000000000", new Date("2026-11-20T00:00:00Z"));
-    const b = rolloutPathFor(home, "bbbb2222-0000-0000-0000-000000000000", new Date("2026-11-21T00:00:00Z"));
-    for (const file of [a, b]) {
-      const writer = new RolloutWriter(file, () => new Date(0));
-      writer.append("session_meta", meta(path.basename(file)));
-      writer.close();
-    }
-    fs.utimesSync(a, new Date(1000), new Date(1000));
-    expect(findRollout(home, { last: true })).toBe(b);
-    expect(findRollout(home, { id: "aaaa1111" })).toBe(a);
-    expect(findRollout(home, { id: "0000-000000000000" })).toBeNull();
-    expect(findRollout(home, { id: "cccc" })).toBeNull();
-  });
-
   it("refuses a file that is not a session", () => {
     const file = path.join(home, "x.jsonl");
     fs.writeFileSync(file, '{"type":"response_item","payload":{}}\n');
     expect(() => loadRollout(file)).toThrow(/not a nightshift session/);
+    fs.writeFileSync(file, "");
+    expect(() => loadRollout(file)).toThrow(/is empty/);
+  });
+
+  it("drops tool outputs whose call line was lost, and says how many", () => {
+    const file = rolloutPathFor(home, "orphan", new Date(0));
+    const writer = new RolloutWriter(file, () => new Date(0));
+    writer.append("session_meta", meta("orphan"));
+    writer.append("response_item", userMessage("go"));
+    writer.close();
+    fs.appendFileSync(
+      file,
+      '{"timestamp":"x","type":"response_item","payload":{"type":"function_call","na\n',
+    );
+    fs.appendFileSync(
+      file,
+      `${JSON.stringify({ timestamp: "x", type: "response_item", payload: { type: "function_call_output", call_id: "lost", output: "ok" } })}\n`,
+    );
+    const loaded = loadRollout(file);
+    expect(loaded.droppedOrphanOutputs).toBe(1);
+    expect(loaded.skippedLines).toBe(1);
+    expect(loaded.history).toEqual([userMessage("go")]);
   });
 });

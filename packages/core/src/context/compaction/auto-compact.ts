@@ -1,4 +1,4 @@
-import type { Agent, TurnHooks } from "../../agent/agent.js";
+import type { TurnHooks, TurnScope } from "../../agent/turn-scope.js";
 import type { ResponseItem } from "../../model/items.js";
 import { compactAgentHistory } from "./compactor.js";
 
@@ -14,7 +14,7 @@ export type AutoCompactConfig = {
   /** Compact when the context reaches this many tokens. */
   limitTokens: number;
   preferRemote: boolean;
-  initialContext: (agent: Agent) => ResponseItem[];
+  initialContext: (scope: TurnScope) => ResponseItem[];
 };
 
 /** Default threshold: the configured limit, capped at 90% of the window. */
@@ -30,7 +30,7 @@ export function autoCompactHooks(
   let unhelpful = 0;
   let requestsSinceCompaction = Number.POSITIVE_INFINITY;
   const run = async (
-    agent: Agent,
+    agent: TurnScope,
     signal: AbortSignal,
     reason: "auto" | "manual" | "context_window_exceeded",
   ) => {

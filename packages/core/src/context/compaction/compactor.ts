@@ -1,8 +1,6 @@
-import type { Agent } from "../../agent/agent.js";
 import type { AgentEvent } from "../../agent/events.js";
-import { ModelError } from "../../model/errors.js";
+import type { TurnScope } from "../../agent/turn-scope.js";
 import { type MessageItem, messageText, type ResponseItem, userMessage } from "../../model/items.js";
-import { retryDelayMs } from "../../model/retry.js";
 import {
   estimateTokens,
   isRealUserMessage,
@@ -14,8 +12,6 @@ import { GOAL_PREFIX, PLAN_PREFIX, SUMMARY_PREFIX, SUMMARY_PROMPT } from "./prom
 import { truncateItemsToBudget } from "./truncation.js";
 
 export const RECENT_USER_MESSAGES_MAX_TOKENS = 20_000;
-/** Attempts of the local summary request when the context itself overflows. */
-const MAX_SUMMARY_ATTEMPTS = 3;
 
 export type CompactionOptions = {
   reason: "auto" | "manual" | "context_window_exceeded";
@@ -36,13 +32,13 @@ type Compacted = { items: ResponseItem[]; method: "remote" | "local" | "truncati
  * falls back to plain truncation (no model call) when those fail or do not shrink the context.
  * Never loops: one attempt per method.
  */
-export async function compactAgentHistory(agent: Agent, options: CompactionOptions): Promise<AgentEvent> {
+export async function compactAgentHistory(agent: TurnScope, options: CompactionOptions): Promise<AgentEvent> {
   const before = agent.history.items;
   const tokensBefore = estimateTokens(before);
   let result: Compacted | null = null;
   try {
     result =
-      options.preferRemote && agent.deps.client.compact
+      options.preferRemote && agent.client.compact
         ? await remoteCompaction(agent, options)
         : await localCompaction(agent, options);
   } catch (err) {
@@ -87,8 +83,12 @@ function survivors(
   };
 }
 
-async function remoteCompaction(agent: Agent, options: CompactionOptions): Promise<Compacted> {
-  const { output, usage } = await agent.deps.client.compact!(agent.buildRequest(), options.signal);
+async function remoteCompaction(agent: TurnScope, options: CompactionOptions): Promise<Compacted> {
+  const client = agent.client;
+  const { output, usage } = await agent.retrying(
+    () => client.compact!(agent.buildRequest(), options.signal),
+    options.signal,
+  );
   if (usage) agent.recordUsage(usage);
   const kept = output.filter((item) => {
     if (item.type === "compaction") return true;
@@ -101,7 +101,7 @@ async function remoteCompaction(agent: Agent, options: CompactionOptions): Promi
   return { items: [...options.initialContext(), ...goal, ...kept, ...plan], method: "remote" };
 }
 
-async function localCompaction(agent: Agent, options: CompactionOptions): Promise<Compacted> {
+async function localCompaction(agent: TurnScope, options: CompactionOptions): Promise<Compacted> {
   const items = agent.history.items;
   const summary = await requestSummary(agent, options.signal);
   const recent = recentUserMessages(items, RECENT_USER_MESSAGES_MAX_TOKENS);
@@ -112,39 +112,35 @@ async function localCompaction(agent: Agent, options: CompactionOptions): Promis
 
 /**
  * Asks the model for the handoff note: the normal request (same instructions and tools, so the
- * cached prefix is reused) with the summary prompt appended. When even that overflows, the oldest
- * items are dropped and the request tried again, a bounded number of times.
+ * cached prefix is reused) with the summary prompt appended, on the session's retry path. When
+ * even that overflows, the oldest quarter of the items is dropped and the request sent again.
  */
-async function requestSummary(agent: Agent, signal: AbortSignal): Promise<string> {
+async function requestSummary(agent: TurnScope, signal: AbortSignal): Promise<string> {
   const prompt = userMessage(SUMMARY_PROMPT);
   let drop = 0;
-  let transientFailures = 0;
-  for (let attempt = 1; ; attempt++) {
-    const base = agent.buildRequest();
-    const input = [...base.input.slice(drop), prompt];
-    const request = { ...base, input, inputJson: input.map((item) => JSON.stringify(item)) };
-    try {
+  const dropOldest = async (error: { kind: string }) => {
+    const length = agent.history.length;
+    if (error.kind !== "context_window_exceeded" || drop >= length) return false;
+    drop += Math.max(1, Math.ceil((length - drop) / 4));
+    return drop < length;
+  };
+  return agent.retrying(
+    async () => {
+      const base = agent.buildRequest();
+      const input = [...base.input.slice(drop), prompt];
+      const request = { ...base, input, inputJson: input.map((item) => JSON.stringify(item)) };
       let text = "";
-      for await (const event of agent.deps.client.stream(request, signal)) {
+      for await (const event of agent.client.stream(request, signal)) {
         if (event.type === "item_done" && event.item.type === "message" && event.item.role === "assistant") {
           text += messageText(event.item);
         }
         if (event.type === "completed") agent.recordUsage(event.usage);
       }
       return text;
-    } catch (err) {
-      if (!(err instanceof ModelError) || attempt >= MAX_SUMMARY_ATTEMPTS + 2) throw err;
-      if (err.kind === "context_window_exceeded") {
-        drop += Math.max(1, Math.ceil((base.input.length - drop) / 4));
-        if (drop >= base.input.length) throw err;
-      } else if (err.retryable && transientFailures < MAX_SUMMARY_ATTEMPTS) {
-        transientFailures++;
-        await agent.deps.clock.sleep(retryDelayMs(err, transientFailures, agent.deps.random), signal);
-      } else {
-        throw err;
-      }
-    }
-  }
+    },
+    signal,
+    dropOldest,
+  );
 }
 
 /** Last resort, no model call: initial context, goal, plan and the most recent items that fit. */

@@ -21,7 +21,7 @@ import {
   type ResponseItem,
   type ToolSpec,
   userMessage,
-} from "../../../src/index.js";
+} from "../../helpers/internals.js";
 
 let server: FakeModelServer | undefined;
 afterEach(async () => {

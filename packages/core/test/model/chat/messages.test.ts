@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ChatMessageMapper, developerMessage, type ResponseItem, userMessage } from "../../../src/index.js";
+import {
+  ChatMessageMapper,
+  developerMessage,
+  type ResponseItem,
+  userMessage,
+} from "../../helpers/internals.js";
 
 const mapper = () => new ChatMessageMapper({ reasoningEcho: "reasoning_content" });
 const parse = (json: string[]) => json.map((text) => JSON.parse(text));

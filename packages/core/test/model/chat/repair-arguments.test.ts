@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { looksTruncated, repairToolArguments } from "../../../src/index.js";
+import { looksTruncated, repairToolArguments } from "../../helpers/internals.js";
 
 describe("repairToolArguments", () => {
   it("keeps valid JSON byte for byte and turns empty arguments into {}", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ModelError, type ModelStreamEvent, parseChatStream } from "../../../src/index.js";
+import { ModelError, type ModelStreamEvent, parseChatStream } from "../../helpers/internals.js";
 
 async function* frames(...chunks: (object | string)[]): AsyncGenerator<{ data: string }> {
   for (const chunk of chunks) yield { data: typeof chunk === "string" ? chunk : JSON.stringify(chunk) };

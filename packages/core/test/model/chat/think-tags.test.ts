@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ContentSegment, ThinkTagSplitter } from "../../../src/index.js";
+import { type ContentSegment, ThinkTagSplitter } from "../../helpers/internals.js";
 
 /** Feeds the chunks and merges adjacent segments of the same kind. */
 function split(chunks: string[]): ContentSegment[] {

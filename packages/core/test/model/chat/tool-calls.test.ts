@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ToolCallAssembler } from "../../../src/index.js";
+import { ToolCallAssembler } from "../../helpers/internals.js";
 
 describe("ToolCallAssembler", () => {
   it("assembles interleaved calls by index", () => {

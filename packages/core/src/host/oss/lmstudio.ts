@@ -1,5 +1,5 @@
-import type { ProviderInfo } from "@nightshift/core";
-import { SetupError } from "../session-factory.js";
+import type { ProviderInfo } from "../../model/provider.js";
+import { SetupError } from "../errors.js";
 import { getJson, type OssHttp, serverRoot, UnreachableError } from "./http.js";
 import type { OssReporter } from "./progress.js";
 

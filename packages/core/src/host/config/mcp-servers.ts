@@ -3,8 +3,8 @@ import {
   DEFAULT_MCP_STARTUP_TIMEOUT_MS,
   DEFAULT_MCP_TOOL_TIMEOUT_MS,
   type McpServerConfig,
-} from "@nightshift/core";
-import type { McpServerToml } from "../config/schema.js";
+} from "../../mcp/config.js";
+import type { McpServerToml } from "./schema.js";
 
 /** Server names become part of tool names: keep them to what a tool name may hold. */
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;

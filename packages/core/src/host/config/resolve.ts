@@ -1,6 +1,7 @@
 import path from "node:path";
-import type { ApprovalPolicy, ProviderInfo, SandboxMode, SandboxPolicy } from "@nightshift/core";
-import { ConfigError } from "./load.js";
+import type { ProviderInfo } from "../../model/provider.js";
+import type { ApprovalPolicy, SandboxMode, SandboxPolicy } from "../../sandbox/policy.js";
+import { ConfigError } from "../errors.js";
 import { resolveProvider } from "./providers.js";
 import type { ConfigToml } from "./schema.js";
 

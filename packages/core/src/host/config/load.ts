@@ -6,9 +6,9 @@ import type { z } from "zod";
 import { applyOverrides } from "./overrides.js";
 import { type ConfigToml, configSchema } from "./schema.js";
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError } from "../errors.js";
+
+import { ConfigError } from "../errors.js";
 
 /** `$NIGHTSHIFT_HOME`, default `~/.nightshift`. */
 export function nightshiftHome(env: NodeJS.ProcessEnv): string {

@@ -1,10 +1,10 @@
 import net from "node:net";
 import { type FakeModelServer, type FakeModelServerOptions, startFakeModelServer } from "@nightshift/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveRuntimeConfig } from "../../src/config/resolve.js";
-import { versionAtLeast } from "../../src/oss/ollama.js";
-import { ensureOssReady, streamReporter } from "../../src/oss/ready.js";
-import { SetupError } from "../../src/session-factory.js";
+import { resolveRuntimeConfig } from "../../src/host/config/resolve.js";
+import { SetupError } from "../../src/host/errors.js";
+import { versionAtLeast } from "../../src/host/oss/ollama.js";
+import { ensureOssReady, streamReporter } from "../../src/host/oss/ready.js";
 
 let server: FakeModelServer | undefined;
 afterEach(async () => {

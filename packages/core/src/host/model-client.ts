@@ -1,18 +1,15 @@
-import {
-  createChatCompletionsClient,
-  createNodeTransport,
-  createResponsesClient,
-  type ModelClient,
-  type ProviderInfo,
-} from "@nightshift/core";
-import { VERSION } from "./version.js";
+import { createChatCompletionsClient } from "../model/chat/index.js";
+import type { ModelClient } from "../model/client.js";
+import { createNodeTransport } from "../model/http-transport.js";
+import type { ProviderInfo } from "../model/provider.js";
+import { createResponsesClient } from "../model/responses-client.js";
 
 /** The wire client for a provider: the Responses API, or Chat Completions for `wire_api = "chat"`. */
-export function createModelClient(provider: ProviderInfo): ModelClient {
+export function createModelClient(provider: ProviderInfo, version: string): ModelClient {
   const deps = {
     transport: createNodeTransport(),
     now: () => Date.now(),
-    userAgentHeaders: { originator: "nightshift", version: VERSION },
+    userAgentHeaders: { originator: "nightshift", version },
   };
   if (provider.wireApi === "chat") {
     // Ollama's OpenAI layer reads earlier reasoning from `reasoning`; the others use `reasoning_content`.

@@ -1,7 +1,7 @@
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { mcpServerConfigs } from "../../src/mcp/config.js";
-import { editMcpServer } from "../../src/mcp/config-edit.js";
+import { editMcpServer } from "../../src/host/config/config-edit.js";
+import { mcpServerConfigs } from "../../src/host/config/mcp-servers.js";
 
 const FILE = `# my nightshift config
 model = "gpt-5.4" # the usual

@@ -1,6 +1,6 @@
 import { parse as parseToml, stringify as stringifyToml } from "smol-toml";
-import { ConfigError } from "../config/load.js";
-import type { McpServerToml } from "../config/schema.js";
+import { ConfigError } from "../errors.js";
+import type { McpServerToml } from "./schema.js";
 
 export type EditResult = {
   text: string;

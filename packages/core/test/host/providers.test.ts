@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/load.js";
-import { AZURE_DEFAULT_API_VERSION, resolveProvider } from "../../src/config/providers.js";
-import { resolveRuntimeConfig } from "../../src/config/resolve.js";
-import { configSchema } from "../../src/config/schema.js";
+import { ConfigError } from "../../src/host/config/load.js";
+import { AZURE_DEFAULT_API_VERSION, resolveProvider } from "../../src/host/config/providers.js";
+import { resolveRuntimeConfig } from "../../src/host/config/resolve.js";
+import { configSchema } from "../../src/host/config/schema.js";
 
 const env = { OPENAI_API_KEY: "sk-o", AZURE_OPENAI_API_KEY: "az-key", OPENROUTER_API_KEY: "or-key" };
 

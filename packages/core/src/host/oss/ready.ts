@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from "../config/resolve.js";
-import { SetupError } from "../session-factory.js";
+import { SetupError } from "../errors.js";
 import type { OssHttp } from "./http.js";
 import { ensureLmStudioReady } from "./lmstudio.js";
 import { ensureOllamaReady } from "./ollama.js";

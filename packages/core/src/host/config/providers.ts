@@ -3,8 +3,8 @@ import {
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   DEFAULT_STREAM_MAX_RETRIES,
   type ProviderInfo,
-} from "@nightshift/core";
-import { ConfigError } from "./load.js";
+} from "../../model/provider.js";
+import { ConfigError } from "../errors.js";
 import type { ProviderToml } from "./schema.js";
 
 /** The dated API version sent to Azure deployments that are not on the versionless `/openai/v1` API. */

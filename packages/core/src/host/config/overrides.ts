@@ -1,5 +1,5 @@
 import { parse as parseToml } from "smol-toml";
-import { ConfigError } from "./load.js";
+import { ConfigError } from "../errors.js";
 
 /**
  * Applies `-c key.path=value` overrides. The value is read as TOML (`-c model_reasoning_effort="high"`,

@@ -1,15 +1,11 @@
-import {
-  type Clock,
-  DEFAULT_MCP_STARTUP_GRACE_MS,
-  systemClock,
-  type Tool,
-  type TurnHooks,
-} from "@nightshift/core";
-import type { McpManager } from "@nightshift/core/mcp";
-import type { RuntimeConfig } from "../config/resolve.js";
-import { SetupError } from "../session-factory.js";
-import { VERSION } from "../version.js";
-import { mcpServerConfigs } from "./config.js";
+import type { Clock } from "../agent/clock.js";
+import type { TurnHooks } from "../agent/turn-scope.js";
+import { DEFAULT_MCP_STARTUP_GRACE_MS } from "../mcp/config.js";
+import type { McpManager } from "../mcp/manager.js";
+import type { Tool } from "../tools/tool.js";
+import { mcpServerConfigs } from "./config/mcp-servers.js";
+import type { RuntimeConfig } from "./config/resolve.js";
+import { SetupError } from "./errors.js";
 
 /** MCP servers of a session: their tools (stable order) and the turn hooks that add late ones. */
 export type McpAttachment = {
@@ -29,7 +25,8 @@ export type McpAttachment = {
 export async function attachMcp(
   runtime: RuntimeConfig,
   env: NodeJS.ProcessEnv,
-  clock: Clock = systemClock,
+  clock: Clock,
+  version: string,
 ): Promise<McpAttachment> {
   const { configs, problems } = mcpServerConfigs(runtime.toml.mcp_servers, runtime.cwd);
   const requiredProblem = problems.find((problem) => problem.required);
@@ -43,11 +40,11 @@ export async function attachMcp(
     return { initialTools: [], hooks: {}, warnings, close: async () => {}, manager: null };
   }
   // Loaded only now: the MCP SDK is a large module that sessions without servers never need.
-  const { McpManager } = await import("@nightshift/core/mcp");
+  const { McpManager } = await import("../mcp/manager.js");
   const manager = new McpManager(configs, {
     env,
     clock,
-    clientInfo: { name: "nightshift", version: VERSION },
+    clientInfo: { name: "nightshift", version },
   });
   const graceSec = runtime.toml.mcp_startup_grace_sec;
   const report = await manager.waitForStartup(

@@ -1,0 +1,101 @@
+import type { ModelClient, ModelRequest } from "../model/client.js";
+import { ModelError } from "../model/errors.js";
+import {
+  isToolCall,
+  messageText,
+  type ResponseItem,
+  type ToolCallItem,
+  type Usage,
+  ZERO_USAGE,
+} from "../model/items.js";
+import type { AgentEvent } from "./events.js";
+import { ReadWriteLock } from "./rw-lock.js";
+import { outputItemFor, runToolCall, type ToolCallEnv, type ToolOutcome } from "./tool-calls.js";
+
+export type RoundEnv = {
+  client: ModelClient;
+  request: ModelRequest;
+  /** Appends an item to history, persisting it first. */
+  record(item: ResponseItem): void;
+  /** Persists a finished tool's output at once (it joins history when the round drains). */
+  persistToolOutput(output: ResponseItem): void;
+  emit(event: AgentEvent): void;
+  onUsage(usage: Usage): void;
+  onAgentMessage(text: string): void;
+  tools: Omit<ToolCallEnv, "lock" | "emit">;
+};
+
+export type RoundResult = {
+  /** Every call of the response, in call order, with its outcome (an interrupted one: "aborted"). */
+  calls: { call: ToolCallItem; outcome: ToolOutcome | null }[];
+  usage: Usage;
+  /** Set when the stream failed; everything that finished before is recorded. */
+  error?: ModelError;
+};
+
+/**
+ * One model request: streams the response, records each finished item, dispatches each tool call
+ * as soon as it is complete (read-only ones in parallel, the others one at a time), and appends
+ * every call's output in call order, whatever happened to the stream.
+ */
+export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Promise<RoundResult> {
+  const inFlight: Promise<ToolOutcome>[] = [];
+  const calls: ToolCallItem[] = [];
+  const toolEnv: ToolCallEnv = { ...env.tools, lock: new ReadWriteLock(), emit: env.emit };
+  let usage: Usage = { ...ZERO_USAGE };
+  let error: ModelError | undefined;
+  try {
+    for await (const event of env.client.stream(env.request, signal)) {
+      switch (event.type) {
+        case "text_delta":
+          env.emit({ type: "agent_message_delta", itemId: event.itemId, delta: event.delta });
+          break;
+        case "reasoning_delta":
+          env.emit({ type: "reasoning_delta", itemId: event.itemId, delta: event.delta });
+          break;
+        case "item_done":
+          env.record(event.item);
+          announce(event.item, env);
+          if (isToolCall(event.item)) {
+            const call = event.item;
+            calls.push(call);
+            inFlight.push(
+              runToolCall(call, toolEnv, signal).then((outcome) => {
+                env.persistToolOutput(outcome.output);
+                return outcome;
+              }),
+            );
+          }
+          break;
+        case "completed":
+          usage = event.usage;
+          env.onUsage(usage);
+          break;
+        default:
+          break;
+      }
+    }
+  } catch (err) {
+    error =
+      err instanceof ModelError ? err : new ModelError("transport", (err as Error).message, { cause: err });
+  }
+  const settled = await Promise.allSettled(inFlight);
+  const results = calls.map((call, index) => {
+    const outcome = settled[index]!;
+    const value = outcome.status === "fulfilled" ? outcome.value : null;
+    env.record(value ? value.output : outputItemFor(call, "aborted"));
+    return { call, outcome: value };
+  });
+  return { calls: results, usage, error };
+}
+
+function announce(item: ResponseItem, env: RoundEnv): void {
+  if (item.type === "message" && item.role === "assistant") {
+    const text = messageText(item);
+    env.onAgentMessage(text);
+    env.emit({ type: "agent_message", text, phase: item.phase });
+  } else if (item.type === "reasoning") {
+    const text = [...item.summary, ...(item.content ?? [])].map((part) => part.text).join("\n\n");
+    if (text) env.emit({ type: "reasoning", text });
+  }
+}

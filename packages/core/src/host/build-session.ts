@@ -1,0 +1,316 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Agent, type TurnSettings } from "../agent/agent.js";
+import { type Clock, systemClock } from "../agent/clock.js";
+import { composeHooks } from "../agent/compose-hooks.js";
+import { History } from "../agent/history.js";
+import { outputItemFor } from "../agent/tool-calls.js";
+import type { TurnHooks } from "../agent/turn-scope.js";
+import { discoverAgentsMd } from "../context/agents-md.js";
+import { BASE_INSTRUCTIONS } from "../context/base-instructions.js";
+import { autoCompactHooks, autoCompactLimit } from "../context/compaction/auto-compact.js";
+import { contextHooks } from "../context/context-hooks.js";
+import { localDate } from "../context/environment.js";
+import { buildInitialContext } from "../context/initial-context.js";
+import { UsageLedger } from "../context/ledger.js";
+import { PtySessionManager } from "../exec/pty-sessions.js";
+import { lookupModel, modelOutputBudgetBytes } from "../model/catalog.js";
+import type { ModelClient } from "../model/client.js";
+import { isToolCall, type ResponseItem } from "../model/items.js";
+import type { ProviderInfo } from "../model/provider.js";
+import { ApprovalCache } from "../sandbox/approval.js";
+import { type BashParser, loadBashParser } from "../sandbox/bash-script.js";
+import { probeSandbox } from "../sandbox/probe.js";
+import { assertSandboxUsable, createCommandRunner } from "../sandbox/runner.js";
+import { JsonlSessionStore } from "../session/jsonl-store.js";
+import type { LoadedSession } from "../session/rollout-reader.js";
+import type { SessionLog, SessionRef, SessionStore } from "../session/store.js";
+import { builtinTools } from "../tools/builtin.js";
+import { ToolRegistry } from "../tools/registry.js";
+import type { ApprovalCallback, Tool } from "../tools/tool.js";
+import type { RuntimeConfig } from "./config/resolve.js";
+import { SetupError } from "./errors.js";
+import { attachMcp } from "./mcp-attach.js";
+import { createModelClient } from "./model-client.js";
+import type { OssReporter } from "./oss/progress.js";
+import { Session } from "./session.js";
+
+/** What the host needs from its surroundings. Everything has a default but `home`, `env` and `version`. */
+export type HostDeps = {
+  /** `$NIGHTSHIFT_HOME`: config, sessions, scratch space. */
+  home: string;
+  env: NodeJS.ProcessEnv;
+  /** The face's version, sent to providers and MCP servers and stored in sessions. */
+  version: string;
+  /** Asked before side effects the policy does not allow on its own; default: deny (no one is there). */
+  approve?: ApprovalCallback;
+  clock?: Clock;
+  random?: () => number;
+  newId?: () => string;
+  /** The wire client for a provider (default: Responses or Chat Completions over node:http). */
+  createClient?: (provider: ProviderInfo) => ModelClient;
+  /** Where sessions are stored (default: JSONL files under `home/sessions`). */
+  store?: SessionStore;
+  /** Where `--oss` set-up reports progress (default: nowhere). */
+  ossReporter?: OssReporter;
+};
+
+/** Tools and hooks a face or the runner adds to a session (e.g. a run's `submit_plan`). */
+export type SessionExtensions = {
+  tools?: Tool[];
+  hooks?: TurnHooks[];
+};
+
+const denyAll: ApprovalCallback = async () => "denied";
+
+export function storeOf(deps: HostDeps): SessionStore {
+  return deps.store ?? new JsonlSessionStore(deps.home, () => new Date((deps.clock ?? systemClock).now()));
+}
+
+/**
+ * Builds a ready session from resolved configuration: sandbox probe, MCP servers, tools, model
+ * client, AGENTS.md, compaction, and the stored log (new, or the resumed session's).
+ */
+export async function buildSession(args: {
+  runtime: RuntimeConfig;
+  deps: HostDeps;
+  resume?: SessionRef;
+  outputSchema?: Record<string, unknown>;
+  maxOutputTokens?: number;
+  extensions?: SessionExtensions;
+}): Promise<Session> {
+  const { runtime, deps } = args;
+  const env = deps.env;
+  const clock = deps.clock ?? systemClock;
+  const probe = await probeSandbox({ env, cwd: runtime.cwd });
+  const sandboxProblem = assertSandboxUsable(runtime.sandbox.mode, probe);
+  if (sandboxProblem) throw new SetupError(sandboxProblem);
+
+  const settingsToml = runtime.settings;
+  const info = lookupModel(runtime.model, {
+    contextWindow: settingsToml.model_context_window,
+    maxOutputTokens: settingsToml.model_max_output_tokens,
+    prices: {
+      input: settingsToml.model_input_price_per_million,
+      cachedInput: settingsToml.model_cached_input_price_per_million,
+      output: settingsToml.model_output_price_per_million,
+    },
+  });
+  // Configured prices apply to the configured model; other models of a resumed session use the catalogue.
+  const priceOf = (model: string) => (model === runtime.model ? info.prices : lookupModel(model).prices);
+  const warnings: string[] = [];
+  if (!info.known) {
+    warnings.push(
+      `model "${runtime.model}" is not in nightshift's catalogue: assuming a ${info.contextWindow.toLocaleString("en-US")}-token context window, no parallel tool calls${info.prices ? "" : " and unknown prices"}. Set model_context_window (and model_*_price_per_million) in config.toml to correct this.`,
+    );
+  }
+
+  const mcp = await attachMcp(runtime, env, clock, deps.version);
+  const closers: (() => Promise<void> | void)[] = [() => mcp.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => {});
+  };
+  try {
+    warnings.push(...mcp.warnings);
+    // Chat Completions carries only function tools: the freeform apply_patch cannot be offered there.
+    const applyPatch = runtime.provider.wireApi === "chat" ? "function" : info.applyPatch;
+    const tools = new ToolRegistry([
+      ...builtinTools({ applyPatch }),
+      ...(args.extensions?.tools ?? []),
+      ...mcp.initialTools,
+    ]);
+    const client = (deps.createClient ?? ((provider) => createModelClient(provider, deps.version)))(
+      runtime.provider,
+    );
+
+    const agentsMd = discoverAgentsMd({
+      home: deps.home,
+      cwd: runtime.cwd,
+      maxBytes: runtime.toml.project_doc_max_bytes,
+      rootMarkers: runtime.toml.project_root_markers,
+      fallbackFilenames: runtime.toml.project_doc_fallback_filenames,
+    });
+    warnings.push(...agentsMd.warnings);
+    const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    const sources = () => ({
+      developerInstructions: settingsToml.developer_instructions,
+      agentsMd: agentsMd.text,
+      shell: path.basename(env.SHELL || "bash"),
+      timezone,
+      currentDate: localDate(clock.now(), timezone),
+    });
+
+    const settings: TurnSettings = {
+      model: runtime.model,
+      cwd: runtime.cwd,
+      // Config and sessions must stay out of the sandbox's reach, wherever NIGHTSHIFT_HOME lives.
+      policy: { ...runtime.sandbox, protectedPaths: [...(runtime.sandbox.protectedPaths ?? []), deps.home] },
+      approvalPolicy: runtime.approvalPolicy,
+      parallelToolCalls: info.parallelToolCalls,
+      reasoning: info.reasoning
+        ? {
+            effort: settingsToml.model_reasoning_effort ?? info.defaultReasoningEffort,
+            summary: settingsToml.model_reasoning_summary ?? "auto",
+          }
+        : undefined,
+      verbosity: settingsToml.model_verbosity,
+      outputSchema: args.outputSchema,
+      retryLimits: {
+        requestMaxRetries: runtime.provider.requestMaxRetries,
+        streamMaxRetries: runtime.provider.streamMaxRetries,
+      },
+      outputBudgetBytes: modelOutputBudgetBytes(info, settingsToml.tool_output_token_limit),
+      contextWindow: info.contextWindow,
+      maxOutputTokens: args.maxOutputTokens,
+      modelMaxOutputTokens: info.maxOutputTokens,
+    };
+
+    const store = storeOf(deps);
+    const newId = deps.newId ?? randomUUID;
+    let loaded: LoadedSession | null = null;
+    let log: SessionLog;
+    let sessionId: string;
+    let instructions: string;
+    if (args.resume) {
+      ({ loaded, log } = openStored(store, args.resume));
+      sessionId = loaded.meta.id;
+      instructions = loaded.meta.instructions;
+      if (loaded.skippedLines > 0)
+        warnings.push(`skipped ${loaded.skippedLines} unreadable line(s) in ${log.path}`);
+      if (loaded.droppedOrphanOutputs > 0)
+        warnings.push(
+          `dropped ${loaded.droppedOrphanOutputs} tool output(s) in ${log.path} whose call was lost (a damaged line)`,
+        );
+      if (loaded.meta.tools.join(",") !== tools.names.join(","))
+        warnings.push(
+          "the tool list differs from the one this session started with; the prompt cache will miss once",
+        );
+    } else {
+      sessionId = newId();
+      instructions = settingsToml.model_instructions_file
+        ? readInstructionsFile(settingsToml.model_instructions_file, runtime.cwd)
+        : BASE_INSTRUCTIONS;
+      log = createStored(store, {
+        id: sessionId,
+        created_at: new Date(clock.now()).toISOString(),
+        cwd: runtime.cwd,
+        model: runtime.model,
+        model_provider: runtime.provider.id,
+        instructions,
+        tools: tools.names,
+        cli_version: deps.version,
+      });
+    }
+    closers.push(() => log.close());
+
+    const ptySessions = new PtySessionManager({ sandbox: probe, env });
+    closers.push(() => ptySessions.close());
+    let bashParser: Promise<BashParser | undefined> | null = null;
+    const compaction = autoCompactHooks({
+      limitTokens: autoCompactLimit(info.contextWindow, settingsToml.model_auto_compact_token_limit),
+      preferRemote: runtime.provider.supportsRemoteCompaction,
+      initialContext: (scope) => buildInitialContext(scope.settings, sources()),
+    });
+    const agent = new Agent({
+      sessionId,
+      instructions,
+      settings,
+      history: new History(loaded?.history ?? []),
+      deps: {
+        client,
+        tools,
+        rollout: log,
+        runCommand: createCommandRunner({ sandbox: probe, env }),
+        approve: deps.approve ?? denyAll,
+        clock,
+        random: deps.random ?? Math.random,
+        env,
+        scratchDir: scratchDirFor(deps.home, sessionId),
+        newId,
+        ledger: new UsageLedger(priceOf, loaded?.usage ?? []),
+        priceOf,
+        approvalCache: new ApprovalCache(),
+        ptySessions,
+        bashParser: () => {
+          bashParser ??= loadBashParser().catch(() => undefined);
+          return bashParser;
+        },
+        firstSeq: (loaded?.lastSeq ?? 0) + 1,
+      },
+      hooks: composeHooks(
+        contextHooks({ sources, lastTurnContext: loaded?.lastTurnContext ?? null }),
+        compaction,
+        mcp.hooks,
+        ...(args.extensions?.hooks ?? []),
+      ),
+    });
+    if (loaded) for (const item of missingOutputs(loaded)) agent.record(item);
+    return new Session({
+      agent,
+      store,
+      ref: { id: sessionId, path: log.path, cwd: loaded?.meta.cwd ?? runtime.cwd },
+      resumed: loaded !== null,
+      warnings,
+      runtime,
+      model: info,
+      close: closeAll,
+    });
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+function openStored(store: SessionStore, ref: SessionRef) {
+  try {
+    return store.open(ref);
+  } catch (err) {
+    throw new SetupError((err as Error).message);
+  }
+}
+
+function createStored(store: SessionStore, meta: Parameters<SessionStore["create"]>[0]): SessionLog {
+  try {
+    return store.create(meta);
+  } catch (err) {
+    throw new SetupError(`cannot create the session's file: ${(err as Error).message}`);
+  }
+}
+
+function scratchDirFor(home: string, id: string): string {
+  const dir = path.join(home, "scratch", id);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new SetupError(`cannot create the scratch folder ${dir}: ${(err as Error).message}`);
+  }
+  return dir;
+}
+
+function readInstructionsFile(file: string, cwd: string): string {
+  const full = path.resolve(cwd, file);
+  try {
+    return fs.readFileSync(full, "utf8");
+  } catch (err) {
+    throw new SetupError(`model_instructions_file: cannot read ${full}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Tool calls of a killed process that have no output in history: the output the tool recorded
+ * before the crash, or "aborted". Appended at the end so the stored prefix is untouched.
+ */
+function missingOutputs(loaded: LoadedSession): ResponseItem[] {
+  const answered = new Set<string>();
+  for (const item of loaded.history) {
+    if (item.type === "function_call_output" || item.type === "custom_tool_call_output")
+      answered.add(item.call_id);
+  }
+  const repairs: ResponseItem[] = [];
+  for (const item of loaded.history) {
+    if (!isToolCall(item) || answered.has(item.call_id)) continue;
+    repairs.push(loaded.pendingOutputs.get(item.call_id) ?? outputItemFor(item, "aborted"));
+  }
+  return repairs;
+}

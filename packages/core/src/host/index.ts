@@ -1,0 +1,8 @@
+export type { HostDeps, SessionExtensions } from "./build-session.js";
+export type { SessionCeiling } from "./ceiling.js";
+export { configPath, loadConfigToml, nightshiftHome } from "./config/load.js";
+export { ConfigError, SetupError } from "./errors.js";
+export { createSession, findSession, resumeSession, type SessionSpec } from "./open.js";
+export { type OssReporter, streamReporter } from "./oss/progress.js";
+export { Session, type SessionUsage, type SettingsChange } from "./session.js";
+export { DEFAULT_MAX_OPEN_SESSIONS, SessionPool } from "./session-pool.js";

@@ -1,0 +1,143 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
+import { loadRollout } from "../session/rollout-reader.js";
+import type { SessionQuery, SessionRef } from "../session/store.js";
+import { buildSession, type HostDeps, type SessionExtensions, storeOf } from "./build-session.js";
+import { clampToCeiling, type SessionCeiling } from "./ceiling.js";
+import { loadConfigToml } from "./config/load.js";
+import { type CliOverrides, type RuntimeConfig, resolveRuntimeConfig } from "./config/resolve.js";
+import { SetupError } from "./errors.js";
+import { ensureOssReady } from "./oss/ready.js";
+import type { Session } from "./session.js";
+
+/** How to configure a session: config.toml, then these, as Codex's flags would. */
+export type SessionSpec = {
+  /** The session's working directory (must exist). */
+  cwd: string;
+  /** `-c key=value` overrides (values read as TOML) applied over config.toml. */
+  config?: readonly string[];
+  model?: string;
+  profile?: string;
+  sandbox?: SandboxMode;
+  approvalPolicy?: ApprovalPolicy;
+  /** Use a local model server (`--oss`), checked and prepared before the session starts. */
+  oss?: boolean;
+  localProvider?: string;
+  /** Strict JSON-schema answer of each turn's final message. */
+  outputSchema?: Record<string, unknown>;
+  /** `max_output_tokens` of each request. */
+  maxOutputTokens?: number;
+  /** Limits a client cannot lift (the operator's, for `mcp-server` clients). */
+  ceiling?: SessionCeiling;
+  /** Tools and hooks added to the session. */
+  extensions?: SessionExtensions;
+};
+
+/** Loads and resolves configuration for a spec; throws ConfigError with an actionable message. */
+export function resolveSpec(spec: SessionSpec, deps: Pick<HostDeps, "home" | "env">): RuntimeConfig {
+  const cwd = path.resolve(spec.cwd);
+  if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
+    throw new SetupError(`the working directory ${cwd} does not exist or is not a directory`);
+  }
+  const toml = loadConfigToml(deps.home, spec.config ?? []);
+  const flags: CliOverrides = {
+    cwd,
+    model: spec.model,
+    profile: spec.profile,
+    sandbox: spec.sandbox,
+    approvalPolicy: spec.approvalPolicy,
+    oss: spec.oss,
+    localProvider: spec.localProvider,
+  };
+  return resolveRuntimeConfig(toml, flags, deps.env);
+}
+
+async function prepare(
+  spec: SessionSpec,
+  deps: HostDeps,
+): Promise<{ runtime: RuntimeConfig; warnings: string[] }> {
+  let runtime = resolveSpec(spec, deps);
+  const warnings: string[] = [];
+  if (spec.ceiling) {
+    const clamped = clampToCeiling(runtime, spec.ceiling);
+    runtime = clamped.runtime;
+    warnings.push(...clamped.warnings);
+  }
+  if (spec.oss) await ensureOssReady(runtime, deps.ossReporter ?? { line: () => {} });
+  return { runtime, warnings };
+}
+
+/** Starts a new session. */
+export async function createSession(spec: SessionSpec, deps: HostDeps): Promise<Session> {
+  const { runtime, warnings } = await prepare(spec, deps);
+  const session = await buildSession({
+    runtime,
+    deps,
+    outputSchema: spec.outputSchema,
+    maxOutputTokens: spec.maxOutputTokens,
+    extensions: spec.extensions,
+  });
+  session.warnings.unshift(...warnings);
+  return session;
+}
+
+/**
+ * Continues a stored session (by id or prefix, or the latest one of `spec.cwd` with `last`).
+ * With `inheritLastTurn`, settings the spec leaves open come from the session's last turn (its
+ * folder, model, sandbox and approvals) rather than from config.toml.
+ */
+export async function resumeSession(
+  query: SessionQuery | { last: true; all: true },
+  spec: SessionSpec & { inheritLastTurn?: boolean },
+  deps: HostDeps,
+): Promise<Session> {
+  const ref = findSession(query, spec.cwd, deps);
+  let effective = spec;
+  if (spec.inheritLastTurn) {
+    const last = loadRollout(ref.path).lastTurnContext;
+    effective = {
+      ...spec,
+      cwd: last?.cwd && fs.existsSync(last.cwd) ? last.cwd : spec.cwd,
+      model: spec.model ?? last?.model,
+      sandbox: spec.sandbox ?? (last?.sandbox_mode as SandboxMode | undefined),
+      approvalPolicy: spec.approvalPolicy ?? (last?.approval_policy as ApprovalPolicy | undefined),
+    };
+  }
+  const { runtime, warnings } = await prepare(effective, deps);
+  const session = await buildSession({
+    runtime,
+    deps,
+    resume: ref,
+    outputSchema: spec.outputSchema,
+    maxOutputTokens: spec.maxOutputTokens,
+    extensions: spec.extensions,
+  });
+  session.warnings.unshift(...warnings);
+  return session;
+}
+
+/** The stored session a query names; a SetupError that says where it looked otherwise. */
+export function findSession(
+  query: SessionQuery | { last: true; all: true },
+  cwd: string,
+  deps: Pick<HostDeps, "home" | "store" | "clock">,
+): SessionRef {
+  const store = storeOf(deps as HostDeps);
+  const scoped: SessionQuery =
+    "last" in query ? ("all" in query ? { last: true } : { last: true, cwd: path.resolve(cwd) }) : query;
+  let ref: SessionRef | null;
+  try {
+    ref = store.find(scoped);
+  } catch (err) {
+    throw new SetupError((err as Error).message);
+  }
+  if (ref) return ref;
+  const where = path.join(deps.home, "sessions");
+  if ("id" in scoped) throw new SetupError(`no session with id "${scoped.id}" under ${where}`);
+  throw new SetupError(
+    scoped.cwd
+      ? `no sessions of ${scoped.cwd} under ${where} (use --all to resume the latest of any folder)`
+      : `no sessions found under ${where}`,
+  );
+}

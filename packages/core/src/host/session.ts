@@ -1,0 +1,183 @@
+import type { Agent, TurnSettings } from "../agent/agent.js";
+import type { AgentEvent, SessionEvent } from "../agent/events.js";
+import type { TurnLimits } from "../agent/turn-limits.js";
+import { usageSummaryLine } from "../context/ledger.js";
+import { lookupModel, type ModelInfo, modelOutputBudgetBytes } from "../model/catalog.js";
+import type { ReasoningEffort } from "../model/client.js";
+import type { ResponseItem, Usage } from "../model/items.js";
+import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
+import type { SessionRef, SessionStore } from "../session/store.js";
+import type { RuntimeConfig } from "./config/resolve.js";
+
+/** What a face may change between turns; the next turn tells the model what changed. */
+export type SettingsChange = {
+  model?: string;
+  reasoningEffort?: ReasoningEffort;
+  cwd?: string;
+  sandbox?: SandboxMode;
+  approvalPolicy?: ApprovalPolicy;
+  /** `max_output_tokens` of each request (null: no cap). */
+  maxOutputTokens?: number | null;
+};
+
+export type SessionUsage = {
+  total: Usage;
+  /** Dollars so far, null when a price is unknown. */
+  costUsd: number | null;
+  requests: number;
+  cacheHitRate: number;
+  contextTokens: number;
+  contextWindow: number;
+};
+
+/**
+ * A live session, as every face uses it: run turns (as enveloped events), change settings between
+ * turns, replay what was persisted, read usage, close. Built by `createSession` / `resumeSession`.
+ */
+export class Session {
+  readonly id: string;
+  readonly rolloutPath: string;
+  readonly resumed: boolean;
+  /** Problems found while opening the session, for the face to show once. */
+  readonly warnings: string[];
+  readonly #agent: Agent;
+  readonly #store: SessionStore;
+  readonly #ref: SessionRef;
+  readonly #runtime: RuntimeConfig;
+  #model: ModelInfo;
+  readonly #close: () => Promise<void>;
+  #closed = false;
+
+  constructor(args: {
+    agent: Agent;
+    store: SessionStore;
+    ref: SessionRef | Omit<SessionRef, "createdAt" | "updatedAt">;
+    resumed: boolean;
+    warnings: string[];
+    runtime: RuntimeConfig;
+    model: ModelInfo;
+    close: () => Promise<void>;
+  }) {
+    this.#agent = args.agent;
+    this.#store = args.store;
+    this.#ref = { createdAt: "", updatedAt: "", ...args.ref };
+    this.id = args.agent.sessionId;
+    this.rolloutPath = args.ref.path;
+    this.resumed = args.resumed;
+    this.warnings = args.warnings;
+    this.#runtime = args.runtime;
+    this.#model = args.model;
+    this.#close = args.close;
+  }
+
+  get settings(): Readonly<TurnSettings> {
+    return this.#agent.settings;
+  }
+
+  /** The provider the session talks to. */
+  get providerId(): string {
+    return this.#runtime.provider.id;
+  }
+
+  /** `show_raw_agent_reasoning` from config, when set. */
+  get showRawReasoning(): boolean | undefined {
+    return this.#runtime.settings.show_raw_agent_reasoning;
+  }
+
+  get busy(): boolean {
+    return this.#agent.busy;
+  }
+
+  /** Interactive processes still open (a dev server the model polls): the session is not idle. */
+  get liveProcesses(): number {
+    return this.#agent.liveProcesses;
+  }
+
+  /** The first event a face shows: which session, model and folder. */
+  configuredEvent(): AgentEvent {
+    return {
+      type: "session_configured",
+      sessionId: this.id,
+      model: this.settings.model,
+      rolloutPath: this.rolloutPath,
+      resumed: this.resumed,
+      cwd: this.settings.cwd,
+    };
+  }
+
+  /**
+   * Runs one turn on `input` (text or items) until the model is done, the signal aborts, or a
+   * limit stops it. Events carry seq, ts and turnId; the replayable ones are persisted.
+   */
+  runTurn(
+    input: string | ResponseItem[],
+    options: { signal: AbortSignal; limits?: TurnLimits },
+  ): AsyncGenerator<SessionEvent> {
+    return this.#agent.runTurn(input, options.signal, options.limits);
+  }
+
+  /** Compacts the history now. */
+  compact(signal: AbortSignal): AsyncGenerator<SessionEvent> {
+    return this.#agent.compact(signal);
+  }
+
+  /** Changes settings between turns (never while one runs). */
+  updateSettings(change: SettingsChange): void {
+    const patch: Partial<TurnSettings> = {};
+    const current = this.settings;
+    if (change.model !== undefined && change.model !== current.model) {
+      const info = lookupModel(change.model);
+      this.#model = info;
+      Object.assign(patch, {
+        model: change.model,
+        parallelToolCalls: info.parallelToolCalls,
+        contextWindow: info.contextWindow,
+        modelMaxOutputTokens: info.maxOutputTokens,
+        outputBudgetBytes: modelOutputBudgetBytes(info, this.#runtime.settings.tool_output_token_limit),
+        reasoning: info.reasoning
+          ? { effort: info.defaultReasoningEffort, summary: current.reasoning?.summary ?? "auto" }
+          : undefined,
+      });
+    }
+    if (change.reasoningEffort !== undefined) {
+      const reasoning = patch.reasoning ?? current.reasoning;
+      if (!reasoning)
+        throw new Error(`model ${patch.model ?? current.model} does not take a reasoning effort`);
+      patch.reasoning = { ...reasoning, effort: change.reasoningEffort };
+    }
+    if (change.cwd !== undefined) patch.cwd = change.cwd;
+    if (change.sandbox !== undefined) patch.policy = { ...current.policy, mode: change.sandbox };
+    if (change.approvalPolicy !== undefined) patch.approvalPolicy = change.approvalPolicy;
+    if (change.maxOutputTokens !== undefined) patch.maxOutputTokens = change.maxOutputTokens ?? undefined;
+    this.#agent.updateSettings(patch);
+  }
+
+  /** The persisted events of this session (all of them, or those after `afterSeq`). */
+  replay(afterSeq?: number): SessionEvent[] {
+    return this.#store.readEvents(this.#ref, afterSeq);
+  }
+
+  usage(): SessionUsage {
+    const ledger = this.#agent.ledger;
+    return {
+      total: ledger.total,
+      costUsd: ledger.costUsd,
+      requests: ledger.requests,
+      cacheHitRate: ledger.cacheHitRate,
+      contextTokens: this.#agent.contextTokens(),
+      contextWindow: this.settings.contextWindow,
+    };
+  }
+
+  /** One line of tokens, cache hits, cost and context left. */
+  summary(): string {
+    return usageSummaryLine(this.#agent.ledger, this.settings.contextWindow, this.#agent.contextTokens());
+  }
+
+  /** Stops the session's processes and MCP servers and releases its log. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#close();
+  }
+}
