@@ -1,5 +1,4 @@
-import { type AgentEvent, quoteArgv } from "@nightshift/core";
-import { parseApplyPatchInvocation } from "@nightshift/core/apply-patch";
+import type { AgentEvent, ToolDisplay } from "@nightshift/core";
 
 type Item = Record<string, unknown> & { id: string; type: string };
 type Write = (line: string) => void;
@@ -89,16 +88,19 @@ export class JsonEventPrinter {
   }
 
   #toolStarted(event: Extract<AgentEvent, { type: "tool_call_started" }>): void {
-    if (event.name === "update_plan") return;
-    const item = startedItem(this.#id(), event.name, event.input);
+    if (event.display?.kind === "plan") return;
+    const item = startedItem(this.#id(), event);
     this.#calls.set(event.callId, item);
     this.#emit({ type: "item.started", item });
   }
 
   #toolCompleted(event: Extract<AgentEvent, { type: "tool_call_completed" }>): void {
-    if (event.name === "update_plan") {
-      const plan = (event.display?.plan ?? []) as { step: string; status: string }[];
-      const items = plan.map((step) => ({ text: step.step, completed: step.status === "completed" }));
+    const display = event.display;
+    if (display?.kind === "plan") {
+      const items = display.steps.map((step) => ({
+        text: step.step,
+        completed: step.status === "completed",
+      }));
       if (this.#todo) {
         this.#todo = { ...this.#todo, items };
         this.#emit({ type: "item.updated", item: this.#todo });
@@ -108,7 +110,8 @@ export class JsonEventPrinter {
       }
       return;
     }
-    const started = this.#calls.get(event.callId) ?? startedItem(this.#id(), event.name, event.input);
+    const started =
+      this.#calls.get(event.callId) ?? startedItem(this.#id(), { ...event, display: undefined });
     this.#calls.delete(event.callId);
     this.#emit({ type: "item.completed", item: completedItem(started, event) });
   }
@@ -129,67 +132,77 @@ function usageJson(usage: Extract<AgentEvent, { type: "turn_completed" }>["usage
   };
 }
 
-function commandArgv(input: unknown): string[] | null {
-  const command = (input as { command?: unknown } | null)?.command;
-  return Array.isArray(command) ? command.map(String) : null;
-}
-
-function startedItem(id: string, name: string, input: unknown): Item {
-  const argv = name === "shell" ? commandArgv(input) : null;
-  // A patch sent through the shell is applied as a patch, and reported as one.
-  if (name === "apply_patch" || (argv && parseApplyPatchInvocation(argv))) {
-    return { id, type: "file_change", changes: [], status: "in_progress" };
+/** The Codex item a call starts as, chosen by what the tool said it is (its display's kind). */
+function startedItem(id: string, event: { name: string; input: unknown; display?: ToolDisplay }): Item {
+  const display = event.display;
+  switch (display?.kind) {
+    case "patch":
+      return { id, type: "file_change", changes: [], status: "in_progress" };
+    case "command":
+      return {
+        id,
+        type: "command_execution",
+        command: display.command,
+        aggregated_output: "",
+        exit_code: null,
+        status: "in_progress",
+      };
+    case "mcp":
+      return {
+        id,
+        type: "mcp_tool_call",
+        server: display.server,
+        tool: display.tool,
+        arguments: display.arguments,
+        result: null,
+        error: null,
+        status: "in_progress",
+      };
+    default:
+      return {
+        id,
+        type: "tool_call",
+        tool: event.name,
+        arguments: event.input,
+        output: null,
+        status: "in_progress",
+      };
   }
-  if (name === "shell") {
-    return {
-      id,
-      type: "command_execution",
-      command: argv ? quoteArgv(argv) : "",
-      aggregated_output: "",
-      exit_code: null,
-      status: "in_progress",
-    };
-  }
-  const mcp = /^mcp__(.+?)__(.+)$/.exec(name);
-  if (mcp) {
-    return {
-      id,
-      type: "mcp_tool_call",
-      server: mcp[1],
-      tool: mcp[2],
-      arguments: input,
-      result: null,
-      error: null,
-      status: "in_progress",
-    };
-  }
-  return { id, type: "tool_call", tool: name, arguments: input, output: null, status: "in_progress" };
 }
 
 function completedItem(started: Item, event: Extract<AgentEvent, { type: "tool_call_completed" }>): Item {
-  const display = event.display ?? {};
-  const status = display.status ?? (event.success ? "completed" : "failed");
+  const display = event.display;
+  const fallback = event.success ? "completed" : "failed";
   switch (started.type) {
     case "command_execution":
-      return {
-        ...started,
-        command: typeof display.command === "string" ? display.command : started.command,
-        aggregated_output:
-          typeof display.aggregated_output === "string" ? display.aggregated_output : event.output,
-        exit_code: typeof display.exit_code === "number" ? display.exit_code : null,
-        status,
-      };
+      return display?.kind === "command"
+        ? {
+            ...started,
+            command: display.command,
+            aggregated_output: display.output,
+            exit_code: display.exitCode,
+            status: display.status === "running" ? "in_progress" : display.status,
+          }
+        : { ...started, aggregated_output: event.output, status: fallback };
     case "file_change":
-      return { ...started, changes: display.changes ?? [], status };
+      return display?.kind === "patch"
+        ? {
+            ...started,
+            changes: display.changes.map(({ diff: _diff, ...change }) => change),
+            status: display.status,
+          }
+        : { ...started, status: fallback };
     case "mcp_tool_call":
       return event.success
         ? {
             ...started,
-            result: display.result ?? { content: [{ type: "text", text: event.output }] },
-            status,
+            result: (display?.kind === "mcp" && display.result) || {
+              content: [{ type: "text", text: event.output }],
+            },
+            status: "completed",
           }
-        : { ...started, error: { message: event.output }, status };
+        : { ...started, error: { message: event.output }, status: "failed" };
     default:
-      return { ...started, output: event.output, status };
+      return { ...started, output: event.output, status: fallback };
   }
 }

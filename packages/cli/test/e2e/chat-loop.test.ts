@@ -145,12 +145,14 @@ describe("the agent loop over Chat Completions", () => {
     expect(commands.map((e) => [e.item.command, e.item.status])).toEqual([
       ["bash -lc 'echo one'", "completed"],
       ["bash -lc 'echo two'", "completed"],
-      ["", "failed"],
     ]);
+    // A call whose arguments do not parse never started: it is reported as a failed tool call.
+    const broken = events.filter((e) => e.type === "item.completed" && e.item.type === "tool_call");
+    expect(broken.map((e) => [e.item.tool, e.item.status])).toEqual([["shell", "failed"]]);
     const tools = messagesOf(h, 1).filter((m) => m.role === "tool");
     expect(tools.map((m) => m.tool_call_id)).toEqual(["p1", "p2"]);
-    const broken = messagesOf(h, 2).at(-2);
-    expect(JSON.parse(broken!.tool_calls[0].function.arguments)).toEqual({
+    const repaired = messagesOf(h, 2).at(-2);
+    expect(JSON.parse(repaired!.tool_calls[0].function.arguments)).toEqual({
       unparsable_arguments: '{"command": ["bash", "-lc", "echo unfinished',
     });
     const usage = events.at(-1)!.usage;

@@ -24,6 +24,8 @@ export type AgentEvent =
       name: string;
       /** Parsed arguments (function tools) or raw input (custom tools). */
       input: unknown;
+      /** What a face shows while the call runs, by kind. */
+      display?: ToolDisplay;
     }
   | { type: "tool_call_progress"; callId: string; text: string }
   | {

@@ -1,6 +1,12 @@
 import type { ResponseItem, ToolCallItem } from "../model/items.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import { parseToolArguments, type ToolContext, type ToolResult } from "../tools/tool.js";
+import {
+  parseToolArguments,
+  type Tool,
+  type ToolContext,
+  type ToolDisplay,
+  type ToolResult,
+} from "../tools/tool.js";
 import type { AgentEvent } from "./events.js";
 import type { ReadWriteLock } from "./rw-lock.js";
 
@@ -37,14 +43,26 @@ export async function runToolCall(
       if (signal.aborted) {
         result = abortedResult(started);
       } else if (tool.kind === "custom") {
-        env.emit({ type: "tool_call_started", callId: call.call_id, name: call.name, input });
+        env.emit({
+          type: "tool_call_started",
+          callId: call.call_id,
+          name: call.name,
+          input,
+          display: describe(tool, input),
+        });
         result = await tool.execute(input as string, env.context(call.call_id, signal));
       } else {
         const raw = call.type === "function_call" ? call.arguments : call.input;
         const parsed = parseToolArguments(tool, raw);
         if (parsed.ok) {
           input = parsed.value;
-          env.emit({ type: "tool_call_started", callId: call.call_id, name: call.name, input });
+          env.emit({
+            type: "tool_call_started",
+            callId: call.call_id,
+            name: call.name,
+            input,
+            display: describe(tool, input),
+          });
           result = await tool.execute(parsed.value, env.context(call.call_id, signal));
         } else {
           result = { success: false, output: parsed.error };
@@ -68,6 +86,15 @@ export async function runToolCall(
     display: result.display,
   });
   return { call, output: outputItemFor(call, result.output), result };
+}
+
+/** A tool's own description of a starting call; a broken describe never breaks the call. */
+function describe(tool: Tool, input: unknown): ToolDisplay | undefined {
+  try {
+    return (tool.describe as ((value: unknown) => ToolDisplay | undefined) | undefined)?.(input);
+  } catch {
+    return undefined;
+  }
 }
 
 function abortedResult(started: number): ToolResult {

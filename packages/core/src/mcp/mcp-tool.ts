@@ -1,6 +1,6 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { FunctionTool, ToolContext, ToolResult } from "../tools/tool.js";
+import type { FunctionTool, ToolContext, ToolDisplay, ToolResult } from "../tools/tool.js";
 import { formatTruncatedOutput } from "../tools/truncate.js";
 import type { McpConnection, McpToolInfo } from "./connection.js";
 import { type McpCallResult, mcpResultText } from "./result.js";
@@ -17,6 +17,7 @@ export function defineRawSchemaTool(tool: {
   description: string;
   jsonSchema: Record<string, unknown>;
   readOnly: boolean;
+  describe?(args: AnyObject): ToolDisplay | undefined;
   execute(args: AnyObject, ctx: ToolContext): Promise<ToolResult>;
 }): FunctionTool<typeof anyObject> {
   return { ...tool, kind: "function", parameters: anyObject };
@@ -44,19 +45,20 @@ export function createMcpTool(
   qualifiedName: string,
 ): FunctionTool {
   const server = connection.name;
-  const fail = (output: string): ToolResult => ({
+  const fail = (output: string, args: unknown = null): ToolResult => ({
     output,
     success: false,
-    display: { server, tool: info.name },
+    display: { kind: "mcp", server, tool: info.name, arguments: args, error: output },
   });
   return defineRawSchemaTool({
     name: qualifiedName,
     description: info.description,
     jsonSchema: info.inputSchema,
     readOnly: info.readOnlyHint || connection.config.supportsParallelToolCalls,
+    describe: (args) => ({ kind: "mcp", server, tool: info.name, arguments: args }),
     async execute(args, ctx) {
       const unavailable = connection.unavailableReason();
-      if (unavailable) return fail(unavailable);
+      if (unavailable) return fail(unavailable, args);
       if (mcpCallNeedsApproval(info, ctx, server)) {
         const answer = await ctx.approve({
           callId: ctx.callId,
@@ -65,22 +67,24 @@ export function createMcpTool(
           reason: "MCP tools run outside the sandbox (approval policy untrusted)",
         });
         if (answer === "approved_for_session") ctx.approvalCache.add(mcpApprovalKey(server, info.name));
-        if (answer === "abort") return fail("MCP tool call rejected by user: the turn was aborted");
+        if (answer === "abort") return fail("MCP tool call rejected by user: the turn was aborted", args);
         if (answer !== "approved" && answer !== "approved_for_session")
-          return fail("MCP tool call rejected by user");
+          return fail("MCP tool call rejected by user", args);
       }
       let result: unknown;
       try {
         result = await connection.callTool(info.name, args, ctx.signal);
       } catch (err) {
         if (ctx.signal.aborted) throw err;
-        return fail(callErrorText(err, connection, info.name));
+        return fail(callErrorText(err, connection, info.name), args);
       }
       const { text, success } = mcpResultText(result as McpCallResult);
       return {
         output: formatTruncatedOutput(text, ctx.outputBudgetBytes),
         success,
-        display: { server, tool: info.name },
+        display: success
+          ? { kind: "mcp", server, tool: info.name, arguments: args, result }
+          : { kind: "mcp", server, tool: info.name, arguments: args, error: text },
       };
     },
   });

@@ -92,8 +92,52 @@ export type ToolContext = {
   ptySessions?: PtySessionManager;
 };
 
-/** What a face shows of a tool call. */
-export type ToolDisplay = Record<string, unknown>;
+/** One file of a patch as a face shows it. */
+export type FileChangeDisplay = {
+  path: string;
+  kind: "add" | "delete" | "update";
+  movePath?: string;
+  /** The change as unified-diff lines (`+`, `-`, ` `, `@@`), capped for display. */
+  diff: string;
+};
+
+export type CommandStatus = "completed" | "failed" | "declined" | "running";
+
+/**
+ * What a face shows of a tool call, by kind: faces render a kind, never a tool name, so a new
+ * tool (or an MCP server's) shows up without any face knowing it.
+ */
+export type ToolDisplay =
+  | {
+      kind: "command";
+      command: string;
+      exitCode: number | null;
+      /** The output as the face shows it (head and tail of long output). */
+      output: string;
+      status: CommandStatus;
+      durationMs?: number;
+      /** A terminal session still running (poll with write_stdin). */
+      sessionId?: number;
+    }
+  | {
+      kind: "patch";
+      changes: FileChangeDisplay[];
+      status: "completed" | "failed" | "declined" | "running";
+      error?: string;
+    }
+  | { kind: "plan"; explanation: string | null; steps: { step: string; status: string }[] }
+  | { kind: "mcp"; server: string; tool: string; arguments: unknown; result?: unknown; error?: string }
+  | {
+      kind: "read";
+      path: string;
+      startLine?: number;
+      endLine?: number;
+      totalLines?: number | null;
+      truncated?: boolean;
+      binary?: boolean;
+    }
+  | { kind: "search"; pattern: string; path: string; matches: number; files: number }
+  | { kind: "list"; path: string; entries: number; more: boolean };
 
 export type ToolResult = {
   /** What the model sees. */
@@ -110,22 +154,27 @@ type ToolCommon = {
   readOnly: boolean;
 };
 
-export type FunctionTool<S extends z.ZodType = z.ZodType> = ToolCommon & {
-  kind: "function";
-  parameters: S;
-  /**
-   * The parameters' JSON Schema as sent to the model, when it comes from elsewhere (an MCP
-   * server's inputSchema) rather than from `parameters`, which then only checks the shape.
-   */
-  jsonSchema?: Record<string, unknown>;
-  execute(args: z.infer<S>, ctx: ToolContext): Promise<ToolResult>;
-};
+/** What a face shows when a call starts, from its input (a running command, a patch, a plan…). */
+type Describe<I> = { describe?(input: I): ToolDisplay | undefined };
 
-export type CustomTool = ToolCommon & {
-  kind: "custom";
-  format: { type: "grammar"; syntax: "lark"; definition: string };
-  execute(input: string, ctx: ToolContext): Promise<ToolResult>;
-};
+export type FunctionTool<S extends z.ZodType = z.ZodType> = ToolCommon &
+  Describe<z.infer<S>> & {
+    kind: "function";
+    parameters: S;
+    /**
+     * The parameters' JSON Schema as sent to the model, when it comes from elsewhere (an MCP
+     * server's inputSchema) rather than from `parameters`, which then only checks the shape.
+     */
+    jsonSchema?: Record<string, unknown>;
+    execute(args: z.infer<S>, ctx: ToolContext): Promise<ToolResult>;
+  };
+
+export type CustomTool = ToolCommon &
+  Describe<string> & {
+    kind: "custom";
+    format: { type: "grammar"; syntax: "lark"; definition: string };
+    execute(input: string, ctx: ToolContext): Promise<ToolResult>;
+  };
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of any schema
 export type Tool = FunctionTool<any> | CustomTool;

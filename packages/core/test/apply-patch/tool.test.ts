@@ -92,7 +92,11 @@ describe("apply_patch tool definitions", () => {
     expect(viaFreeform).toEqual({
       output: "Success. Updated the following files:\nA a.txt",
       success: true,
-      display: { changes: [{ path: "a.txt", kind: "add" }] },
+      display: {
+        kind: "patch",
+        status: "completed",
+        changes: [{ path: "a.txt", kind: "add", diff: "@@ -0,0 +1,1 @@\n+a" }],
+      },
     });
     const args = parseToolArguments(
       applyPatchTools.function,

@@ -72,7 +72,7 @@ describe.runIf(ptyLoaded)("shell with tty, then write_stdin", () => {
     expect(started.output).toMatch(
       /^Wall time: \d+\.\d{4} seconds\nProcess running with session ID 1\nOutput:\n$/,
     );
-    expect(started.display).toMatchObject({ command: "cat", exit_code: null, session_id: 1 });
+    expect(started.display).toMatchObject({ kind: "command", command: "cat", exitCode: null, sessionId: 1 });
 
     const writing = writeStdin({ session_id: 1, chars: "hello\n" }, ctx);
     await streamedUntil("hello\r\nhello\r\n");
@@ -109,7 +109,7 @@ describe.runIf(ptyLoaded)("shell with tty, then write_stdin", () => {
     expect(result.output).toMatch(
       /^Wall time: [\d.]+ seconds\nProcess exited with code 5\nOutput:\nout\r\n$/,
     );
-    expect(result.display).toMatchObject({ exit_code: 5, status: "failed" });
+    expect(result.display).toMatchObject({ exitCode: 5, status: "failed" });
     expect(clock.pending()).toBe(0);
     expect(sessions.size).toBe(0);
   });

@@ -5,12 +5,14 @@ import {
   type CustomTool,
   defineCustomTool,
   defineFunctionTool,
+  type FileChangeDisplay,
   type FunctionTool,
   type ToolContext,
   type ToolResult,
 } from "../tool.js";
 import { applyHunks, type PatchChange } from "./apply.js";
 import { APPLY_PATCH_FREEFORM_DESCRIPTION, APPLY_PATCH_FUNCTION_DESCRIPTION } from "./description.js";
+import { fileChangeDisplays } from "./display.js";
 import { APPLY_PATCH_LARK_GRAMMAR } from "./grammar.js";
 import { type PatchHunk, parsePatch } from "./parser.js";
 import { type PatchTarget, patchTargets, realPathOf } from "./paths.js";
@@ -35,6 +37,7 @@ export function createApplyPatchTool(
       description: APPLY_PATCH_FREEFORM_DESCRIPTION,
       readOnly: false,
       format: { type: "grammar", syntax: "lark", definition: APPLY_PATCH_LARK_GRAMMAR },
+      describe: () => ({ kind: "patch", changes: [], status: "running" }),
       execute: (input, ctx) => runApplyPatch(input, ctx),
     });
   }
@@ -43,6 +46,7 @@ export function createApplyPatchTool(
     description: APPLY_PATCH_FUNCTION_DESCRIPTION,
     readOnly: false,
     parameters: applyPatchParameters,
+    describe: () => ({ kind: "patch", changes: [], status: "running" }),
     execute: (args, ctx) => runApplyPatch(args.input, ctx),
   });
 }
@@ -91,20 +95,34 @@ export async function runApplyPatch(
       files: [...new Set(targets.map((target) => target.absPath))],
       reason: approvalReason(ctx.policy, outside),
     });
-    if (decision === "denied") return failure("patch rejected by user");
-    if (decision === "abort") return failure("patch rejected by user: the turn was aborted");
+    if (decision === "denied") return declined("patch rejected by user");
+    if (decision === "abort") return declined("patch rejected by user: the turn was aborted");
     if (decision === "approved_for_session") ctx.approvalCache.approveFiles(files);
     canWrite = undefined;
   }
   if (ctx.signal.aborted) return failure("apply_patch was aborted before any file was modified.");
 
   const result = await applyHunks(parsed.hunks, { cwd: workdir, canWrite, verifyFirst: true });
-  if (result.ok) return { output: result.summary, success: true, display: { changes: result.changes } };
-  return failure(withAppliedNote(result.error, result.changes), result.changes);
+  const changes = fileChangeDisplays(parsed.hunks, result.changes);
+  if (result.ok)
+    return {
+      output: result.summary,
+      success: true,
+      display: { kind: "patch", changes, status: "completed" },
+    };
+  return failure(withAppliedNote(result.error, result.changes), changes);
 }
 
-function failure(output: string, changes: PatchChange[] = []): ToolResult {
-  return { output, success: false, display: { changes, error: output } };
+function declined(output: string): ToolResult {
+  return {
+    output,
+    success: false,
+    display: { kind: "patch", changes: [], status: "declined", error: output },
+  };
+}
+
+function failure(output: string, changes: FileChangeDisplay[] = []): ToolResult {
+  return { output, success: false, display: { kind: "patch", changes, status: "failed", error: output } };
 }
 
 /** Writability of a real path. Roots are compared both as configured and with symlinks resolved. */

@@ -4,7 +4,13 @@ import { z } from "zod";
 import { writableRoots } from "../../sandbox/policy.js";
 import { isPathInside } from "../../util/paths.js";
 import { describeFsError, resolveToolPath } from "../read-file/paths.js";
-import { defineFunctionTool, type FunctionTool, type ToolContext, type ToolResult } from "../tool.js";
+import {
+  defineFunctionTool,
+  type FunctionTool,
+  type ToolContext,
+  type ToolDisplay,
+  type ToolResult,
+} from "../tool.js";
 import { type Collected, GrepCollector } from "./collect.js";
 import { GREP_DESCRIPTION } from "./description.js";
 import { findRipgrep, runRipgrep } from "./ripgrep.js";
@@ -63,6 +69,13 @@ export function createGrepTool(options: GrepToolOptions = {}): FunctionTool<type
     description: GREP_DESCRIPTION,
     readOnly: true,
     parameters,
+    describe: (args) => ({
+      kind: "search",
+      pattern: args.pattern,
+      path: args.path ?? ".",
+      matches: 0,
+      files: 0,
+    }),
     async execute(args, ctx): Promise<ToolResult> {
       const target = resolveToolPath(ctx.cwd, args.path ?? ".", ctx.env);
       try {
@@ -96,7 +109,13 @@ export function createGrepTool(options: GrepToolOptions = {}): FunctionTool<type
         onEvent: (event) => collector.onEvent(event),
       });
       const found = collector.result();
-      const display = { pattern: args.pattern, path: target, matches: found.matches, files: found.files };
+      const display: ToolDisplay = {
+        kind: "search",
+        pattern: args.pattern,
+        path: target,
+        matches: found.matches,
+        files: found.files,
+      };
 
       if (run.spawnError) return failure(`grep could not start ripgrep: ${run.spawnError}`);
       if (run.stoppedBy === "abort") return failure("grep was aborted.");

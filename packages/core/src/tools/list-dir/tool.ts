@@ -41,6 +41,7 @@ export const listDirTool = defineFunctionTool({
   description: LIST_DIR_DESCRIPTION,
   readOnly: true,
   parameters,
+  describe: (args) => ({ kind: "list", path: args.path ?? ".", entries: 0, more: false }),
   async execute(args, ctx): Promise<ToolResult> {
     const root = resolveToolPath(ctx.cwd, args.path ?? ".", ctx.env);
     const depth = args.depth ?? DEFAULT_LIST_DEPTH;
@@ -84,7 +85,7 @@ export const listDirTool = defineFunctionTool({
     return {
       output: `${header}${lines.join("")}${footer}`,
       success: true,
-      display: { path: root, depth, offset, shown: lines.length, more },
+      display: { kind: "list", path: root, entries: lines.length, more },
     };
   },
 });

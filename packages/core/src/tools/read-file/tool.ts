@@ -33,6 +33,7 @@ export const readFileTool = defineFunctionTool({
   description: READ_FILE_DESCRIPTION,
   readOnly: true,
   parameters,
+  describe: (args) => ({ kind: "read", path: args.path }),
   async execute(args, ctx) {
     const filePath = resolveToolPath(ctx.cwd, args.path, ctx.env);
     let stat: Awaited<ReturnType<typeof fs.stat>>;
@@ -75,7 +76,7 @@ async function readWindow(
     return {
       output: `${filePath} is a binary file (${size} bytes); not shown.`,
       success: true,
-      display: { path: filePath, binary: true, bytes: size },
+      display: { kind: "read", path: filePath, binary: true },
     };
   }
 
@@ -117,7 +118,11 @@ async function readWindow(
 
   if (scan.aborted) return failure("read_file was aborted.");
   if (scan.complete && scan.lines === 0) {
-    return { output: `${filePath} is empty.`, success: true, display: { path: filePath, totalLines: 0 } };
+    return {
+      output: `${filePath} is empty.`,
+      success: true,
+      display: { kind: "read", path: filePath, totalLines: 0 },
+    };
   }
   if (shown.length === 0) {
     return failure(`offset ${offset} is past the end of ${filePath}, which has ${scan.lines} lines.`);
@@ -137,6 +142,7 @@ async function readWindow(
     output: `${shown.join("")}[${notes.join("; ")}]`,
     success: true,
     display: {
+      kind: "read",
       path: filePath,
       startLine: offset,
       endLine: lastShown,

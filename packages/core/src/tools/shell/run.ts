@@ -55,11 +55,12 @@ export async function runShellCommand(
       success,
       output: formatCommandOutput(result, body, notes),
       display: {
+        kind: "command",
         command: quoteArgv(argv),
-        exit_code: result.exitCode,
-        aggregated_output: body,
+        exitCode: result.exitCode,
+        output: body,
         status: success ? "completed" : "failed",
-        duration_ms: result.durationMs,
+        durationMs: result.durationMs,
       },
     };
   };

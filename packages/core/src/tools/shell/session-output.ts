@@ -42,12 +42,13 @@ export async function reportSessionRead(
     success,
     output: formatSessionRead(session.id, read, body, notes),
     display: {
+      kind: "command",
       command: quoteArgv(session.argv),
-      exit_code: exitCode,
-      aggregated_output: body,
-      status: success ? "completed" : "failed",
-      duration_ms: Math.round(read.wallMs),
-      session_id: read.exit ? undefined : session.id,
+      exitCode,
+      output: body,
+      status: read.exit ? (success ? "completed" : "failed") : "running",
+      durationMs: Math.round(read.wallMs),
+      sessionId: read.exit ? undefined : session.id,
     },
   };
 }

@@ -79,6 +79,11 @@ export const shellTool = defineFunctionTool({
   description: DESCRIPTION,
   readOnly: false,
   parameters,
+  describe: (args) =>
+    // A patch sent through the shell is applied as a patch, and shown as one.
+    parseApplyPatchInvocation(args.command)
+      ? { kind: "patch", changes: [], status: "running" }
+      : { kind: "command", command: quoteArgv(args.command), exitCode: null, output: "", status: "running" },
   async execute(args, ctx) {
     const cwd = path.resolve(ctx.cwd, args.workdir ?? ".");
     const invocation = parseApplyPatchInvocation(args.command);
@@ -157,7 +162,7 @@ async function resolveDecision(
   const declined = (output: string): ToolResult => ({
     success: false,
     output,
-    display: { command: quoteArgv(argv), exit_code: null, aggregated_output: "", status: "declined" },
+    display: { kind: "command", command: quoteArgv(argv), exitCode: null, output: "", status: "declined" },
   });
   switch (decision.action) {
     case "run-sandboxed":

@@ -27,7 +27,7 @@ export async function runInTerminal(
     return {
       success: false,
       output: `failed to start the command: ${started.error}`,
-      display: { command: quoteArgv(argv), exit_code: null, aggregated_output: "", status: "failed" },
+      display: { kind: "command", command: quoteArgv(argv), exitCode: null, output: "", status: "failed" },
     };
   }
   return reportSessionRead(started.session, times.yieldMs, ctx, { notes });

@@ -29,11 +29,12 @@ export const updatePlanTool = defineFunctionTool({
   description: DESCRIPTION,
   readOnly: false,
   parameters,
+  describe: (args) => ({ kind: "plan", steps: args.plan, explanation: args.explanation ?? null }),
   async execute(args) {
     return {
       success: true,
       output: "Plan updated",
-      display: { plan: args.plan, explanation: args.explanation ?? null },
+      display: { kind: "plan", steps: args.plan, explanation: args.explanation ?? null },
     };
   },
 });
