@@ -86,6 +86,8 @@ export class Agent implements TurnScope {
   #lengthAtLastUsage = -1;
   /** Set when something (an approval answered "abort") stops the running turn. */
   #stopReason: StopReason | null = null;
+  /** Responses of the running turn cut off by `max_output_tokens`. */
+  #truncations = 0;
 
   constructor(args: {
     sessionId: string;
@@ -274,6 +276,7 @@ export class Agent implements TurnScope {
       ? new RepeatDetector({ ...DEFAULT_REPEATED_CALL_THRESHOLDS, ...limits.repeatedCalls })
       : null;
     this.#stopReason = null;
+    this.#truncations = 0;
     this.emit({ type: "turn_started", turnId });
     try {
       await this.#hooks.beforeTurn?.(this, signal);
@@ -286,7 +289,7 @@ export class Agent implements TurnScope {
           break;
         }
         requests++;
-        const result = await this.#sample(signal, repeats, (text) => {
+        const result = await this.#sample(signal, repeats, limits, (text) => {
           lastAgentMessage = text;
         });
         usage = addUsage(usage, result.usage);
@@ -342,10 +345,14 @@ export class Agent implements TurnScope {
   async #sample(
     signal: AbortSignal,
     repeats: RepeatDetector | null,
+    limits: TurnLimits,
     onMessage: (text: string) => void,
   ): Promise<{ toolCalls: number; usage: Usage }> {
     let compactedForOverflow = false;
     const recover = async (error: ModelError) => {
+      if (error.kind === "incomplete" && error.code === "max_output_tokens" && limits.onTruncatedOutput) {
+        return this.#onTruncated(limits.onTruncatedOutput, error);
+      }
       const hook = this.#hooks.onContextWindowExceeded;
       if (error.kind !== "context_window_exceeded" || !hook || compactedForOverflow) return false;
       compactedForOverflow = true;
@@ -387,6 +394,24 @@ export class Agent implements TurnScope {
       signal,
       recover,
     );
+  }
+
+  /** A response cut off by its output cap: the caller stops the turn or retries more concisely. */
+  #onTruncated(handler: NonNullable<TurnLimits["onTruncatedOutput"]>, error: ModelError): boolean {
+    this.#truncations++;
+    const action = handler({ timesInTurn: this.#truncations });
+    if (action.kind !== "retry") {
+      this.#stopReason = action;
+      throw error; // no retry: the turn ends with the caller's reason
+    }
+    if (action.reasoningEffort && this.#settings.reasoning) {
+      this.#settings = {
+        ...this.#settings,
+        reasoning: { ...this.#settings.reasoning, effort: action.reasoningEffort },
+      };
+    }
+    if (action.note) this.record(userMessage(action.note));
+    return true;
   }
 
   /** Stops the running turn with a reason (its tools see the abort). */

@@ -1,3 +1,5 @@
+import type { ReasoningEffort } from "../model/client.js";
+
 /** Why a turn ended before the model was done, as the caller can act on it. */
 export type StopReason = {
   kind:
@@ -43,6 +45,19 @@ export type TurnLimits = {
   repeatedCalls?: Partial<RepeatedCallThresholds>;
   /** The caller's own check before each request (a run's budget with its hourly fee, a deadline). */
   beforeRequest?: (projection: RequestProjection) => StopReason | null;
+  /**
+   * A response cut off by `max_output_tokens`. Without this, it is retried like any incomplete
+   * response; with it, the caller decides: stop, or retry at once with a lower reasoning effort
+   * and a note to the model (e.g. "answer with one concise step").
+   */
+  onTruncatedOutput?: (info: { timesInTurn: number }) => TruncationAction | StopReason;
+};
+
+export type TruncationAction = {
+  kind: "retry";
+  reasoningEffort?: ReasoningEffort;
+  /** A user message appended before the retry. */
+  note?: string;
 };
 
 /**

@@ -25,6 +25,7 @@ export function buildResponsesBody(request: ModelRequest, options: { store: bool
   head.push(`"stream":true`);
   head.push(`"include":${request.reasoning ? '["reasoning.encrypted_content"]' : "[]"}`);
   head.push(`"prompt_cache_key":${JSON.stringify(request.promptCacheKey)}`);
+  if (request.maxOutputTokens !== undefined) head.push(`"max_output_tokens":${request.maxOutputTokens}`);
   const text: Record<string, unknown> = {};
   if (request.verbosity) text.verbosity = request.verbosity;
   if (request.outputSchema) {

@@ -176,10 +176,10 @@ async function* parseResponsesStream(
       }
       case "response.incomplete": {
         const details = ((data.response as Raw | undefined)?.incomplete_details ?? {}) as Raw;
-        throw new ModelError(
-          "incomplete",
-          `Incomplete response returned, reason: ${String(details.reason ?? "unknown")}`,
-        );
+        const reason = String(details.reason ?? "unknown");
+        throw new ModelError("incomplete", `Incomplete response returned, reason: ${reason}`, {
+          code: reason,
+        });
       }
       case "error": {
         const code = typeof data.code === "string" ? data.code : undefined;

@@ -46,6 +46,7 @@ export function buildChatBody(
     };
     parts.push(`"response_format":${JSON.stringify(format)}`);
   }
+  if (request.maxOutputTokens !== undefined) parts.push(`"max_tokens":${request.maxOutputTokens}`);
   parts.push(`"stream":true`, `"stream_options":{"include_usage":true}`);
   return `{${parts.join(",")}}`;
 }
