@@ -23,6 +23,7 @@ import { Channel } from "./channel.js";
 import type { Clock } from "./clock.js";
 import type { AgentEvent } from "./events.js";
 import { History } from "./history.js";
+import { RepeatFilter } from "./repeat-filter.js";
 import { ReadWriteLock } from "./rw-lock.js";
 import { outputItemFor, runToolCall, type ToolOutcome } from "./tool-calls.js";
 
@@ -119,10 +120,11 @@ export class Agent {
   }
 
   /** Accounts one request's usage: ledger, rollout (so totals survive resume) and a token_count event. */
-  recordUsage(usage: Usage): void {
+  recordUsage(usage: Usage, estimated = false): void {
     const ledger = this.deps.ledger;
-    const cost = ledger.record(this.settings.model, usage);
-    this.deps.rollout.append("usage", { model: this.settings.model, usage, cost_usd: cost });
+    const cost = ledger.record(this.settings.model, usage, { estimated });
+    const marked = estimated ? { estimated } : {};
+    this.deps.rollout.append("usage", { model: this.settings.model, usage, cost_usd: cost, ...marked });
     this.emit({
       type: "token_count",
       last: usage,
@@ -266,10 +268,14 @@ export class Agent {
   async #sampleWithRetries(signal: AbortSignal, onMessage: (text: string) => void): Promise<SampleResult> {
     let attempt = 0;
     let compactedForOverflow = false;
+    // A failed attempt's completed items stay in history; what a retry sends again is dropped.
+    const repeatFilter = () =>
+      new RepeatFilter(this.history.items, (message) => this.emit({ type: "warning", message }));
+    let repeats = repeatFilter();
     while (true) {
       // Calls of a failed attempt ran and their outputs are in history: the retry's response
       // sees them, so only the final attempt's calls decide whether the turn goes on.
-      const outcome = await this.#sampleOnce(signal, onMessage);
+      const outcome = await this.#sampleOnce(signal, onMessage, repeats);
       if (!outcome.error) return { toolCalls: outcome.toolCalls, usage: outcome.usage };
       const error = outcome.error;
       if (signal.aborted) throw new ModelError("aborted", "turn aborted by user");
@@ -280,6 +286,7 @@ export class Agent {
       ) {
         compactedForOverflow = true;
         await this.hooks.onContextWindowExceeded(this, signal);
+        repeats = repeatFilter(); // history was rewritten: judge repeats against the new one
         continue;
       }
       const budget = retryBudget(error, this.settings.retryLimits);
@@ -300,9 +307,12 @@ export class Agent {
   async #sampleOnce(
     signal: AbortSignal,
     onMessage: (text: string) => void,
+    repeats: RepeatFilter,
   ): Promise<{ toolCalls: number; usage: Usage; error?: ModelError }> {
     const inFlight: Promise<ToolOutcome>[] = [];
     const calls: ToolCallItem[] = [];
+    // A repeated call is not run again, but the model still owes an answer to its output.
+    let repeatedCalls = 0;
     const lock = new ReadWriteLock();
     let usage: Usage = { ...ZERO_USAGE };
     let error: ModelError | undefined;
@@ -322,6 +332,10 @@ export class Agent {
             this.emit({ type: "reasoning_delta", itemId: event.itemId, delta: event.delta });
             break;
           case "item_done":
+            if (!repeats.admit(event.item)) {
+              if (isToolCall(event.item)) repeatedCalls++;
+              break;
+            }
             this.record(event.item);
             this.#announce(event.item, onMessage);
             if (isToolCall(event.item)) {
@@ -337,7 +351,7 @@ export class Agent {
             break;
           case "completed":
             usage = event.usage;
-            this.recordUsage(usage);
+            this.recordUsage(usage, event.usageEstimated === true);
             this.#lengthAtLastUsage = this.history.length;
             break;
           default:
@@ -354,7 +368,7 @@ export class Agent {
       const call = calls[index]!;
       this.record(settled.status === "fulfilled" ? settled.value.output : outputItemFor(call, "aborted"));
     });
-    return { toolCalls: calls.length, usage, error };
+    return { toolCalls: calls.length + repeatedCalls, usage, error };
   }
 
   #announce(item: ResponseItem, onMessage: (text: string) => void): void {
