@@ -48,7 +48,7 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     );
     const outputSchema = options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined;
     const resumePath = options.resume ? findSessionFile(home, options.resume) : undefined;
-    const prompt = await resolvePrompt(options.prompt, io.stdin);
+    const prompt = await resolvePrompt(options.prompt, io.stdin, (line) => io.stderr.write(`${line}\n`));
 
     if (options.oss) {
       const { ensureOssReady, streamReporter } = await import("../oss/ready.js");
