@@ -18,10 +18,14 @@ afterEach(async () => {
 });
 
 /** Runs `exec` against a plain server answering with `answers` (one list of chunks per request). */
-async function execAgainst(answers: Buffer[][], args: string[] = ["exec", "--json", "say hello"]) {
+async function execAgainst(
+  answers: Buffer[][],
+  args: string[] = ["exec", "--json", "say hello"],
+  wireApi: "responses" | "chat" = "responses",
+) {
   plain = await startPlainSseServer(answers);
   h = await startHarness(scenario());
-  fs.writeFileSync(path.join(h.home, "config.toml"), plainServerConfig(plain.url));
+  fs.writeFileSync(path.join(h.home, "config.toml"), plainServerConfig(plain.url, wireApi));
   return h.run(args);
 }
 
@@ -99,6 +103,29 @@ describe("exec reads streams the way Codex does", () => {
     const resumed = plain.requests[2].input;
     expect(answers(resumed)).toBe(1);
     expect(resumed.at(-1).content[0].text).toBe("and again");
+  });
+});
+
+describe("exec reads Chat Completions streams the same way", () => {
+  const chunk = (delta: object, finish: string | null = null) =>
+    `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n`;
+  // Ends after the finish chunk, without its blank line, without [DONE] and without usage.
+  const stream = `${chunk({ role: "assistant", content: "chat " })}\n${chunk({ content: "hello" })}\n${chunk({}, "stop")}`;
+
+  it("takes a stream without the final blank line: one request, one answer, exit 0", async () => {
+    const result = await execAgainst([[bytes(stream)]], ["exec", "--json", "say hello"], "chat");
+    expect(result.code).toBe(0);
+    expect(plain.requests).toHaveLength(1);
+    expect(agentMessages(result)).toEqual(["chat hello"]);
+  });
+
+  it("retries a stream cut inside a JSON payload", async () => {
+    const cut = stream.indexOf('"hello"') + 3;
+    const answers = [[bytes(`${stream.slice(0, cut)}\n`)], [bytes(stream)]];
+    const result = await execAgainst(answers, ["exec", "--json", "say hello"], "chat");
+    expect(result.code).toBe(0);
+    expect(plain.requests).toHaveLength(2);
+    expect(agentMessages(result)).toEqual(["chat hello"]);
   });
 });
 

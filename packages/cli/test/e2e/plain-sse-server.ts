@@ -17,7 +17,8 @@ export type PlainSseServer = {
 };
 
 /**
- * A bare node:http server on 127.0.0.1 that answers `POST /v1/responses` with raw bytes, as a
+ * A bare node:http server on 127.0.0.1 that answers `POST /v1/responses` (and
+ * `/v1/chat/completions`) with raw bytes, as a
  * proxy or a small OpenAI-compatible server would: request n gets `answers[n]` (the last one
  * once they run out), each chunk written separately, then the body ends cleanly.
  */
@@ -28,7 +29,7 @@ export async function startPlainSseServer(answers: Buffer[][]): Promise<PlainSse
     const parts: Buffer[] = [];
     req.on("data", (part: Buffer) => parts.push(part));
     req.on("end", async () => {
-      if (req.method !== "POST" || req.url !== "/v1/responses") {
+      if (req.method !== "POST" || !["/v1/responses", "/v1/chat/completions"].includes(req.url ?? "")) {
         res.writeHead(404).end();
         return;
       }
@@ -53,7 +54,7 @@ export async function startPlainSseServer(answers: Buffer[][]): Promise<PlainSse
 }
 
 /** A nightshift config whose provider is the plain server. */
-export function plainServerConfig(url: string): string {
+export function plainServerConfig(url: string, wireApi: "responses" | "chat" = "responses"): string {
   return [
     'model = "gpt-5.1-codex"',
     'model_provider = "plain"',
@@ -61,7 +62,7 @@ export function plainServerConfig(url: string): string {
     "[model_providers.plain]",
     'name = "plain"',
     `base_url = "${url}"`,
-    'wire_api = "responses"',
+    `wire_api = "${wireApi}"`,
     "stream_idle_timeout_ms = 5000",
     "request_max_retries = 2",
     "stream_max_retries = 2",
