@@ -17,6 +17,8 @@ export interface ResponseTurn {
   items: readonly OutputItem[];
   usage: TokenUsage;
   chunks: number;
+  /** Send `usage: null` (a server that does not report usage). */
+  omitUsage?: boolean;
   /** How the response ends: completed, failed with an error, or incomplete with a reason. */
   ending:
     | { status: "completed" }
@@ -210,16 +212,29 @@ export function responseEvents(turn: ResponseTurn): JsonObject[] {
   });
   const output = turn.items.map(completedItem);
   if (turn.ending.status === "incomplete") {
-    events.push({ type: "response.incomplete", response: responseObject(turn, "incomplete", output, true) });
+    const response = responseObject(turn, "incomplete", output, !turn.omitUsage);
+    events.push({ type: "response.incomplete", response });
   } else {
-    events.push({ type: "response.completed", response: responseObject(turn, "completed", output, true) });
+    const response = responseObject(turn, "completed", output, !turn.omitUsage);
+    events.push({ type: "response.completed", response });
   }
   return events;
 }
 
-/** SSE frames (`event: <type>\ndata: <json>\n\n`) with `sequence_number`s. */
-export function responseFrames(turn: ResponseTurn): string[] {
-  return responseEvents(turn).map((event, sequence) => {
+/**
+ * SSE frames (`event: <type>\ndata: <json>\n\n`) with `sequence_number`s. `duplicateItemDone`:
+ * the `output_item.done` of that output item is sent again just before the final event.
+ */
+export function responseFrames(turn: ResponseTurn, options: { duplicateItemDone?: number } = {}): string[] {
+  const events = responseEvents(turn);
+  if (options.duplicateItemDone !== undefined) {
+    const done = events.find(
+      (event) =>
+        event.type === "response.output_item.done" && event.output_index === options.duplicateItemDone,
+    );
+    if (done) events.splice(events.length - 1, 0, { ...done });
+  }
+  return events.map((event, sequence) => {
     const { type, ...rest } = event;
     return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, ...rest })}\n\n`;
   });
@@ -232,5 +247,5 @@ export function malformedResponseFrame(sequence: number): string {
 /** The body of a non-streaming (`stream: false`) response. */
 export function responseJson(turn: ResponseTurn): JsonObject {
   const output = turn.ending.status === "failed" ? [] : turn.items.map(completedItem);
-  return responseObject(turn, turn.ending.status, output, turn.ending.status !== "failed");
+  return responseObject(turn, turn.ending.status, output, turn.ending.status !== "failed" && !turn.omitUsage);
 }

@@ -3,7 +3,17 @@ import { readFileSync } from "node:fs";
 import type { RecordedRequest, Scenario, Step, StepSpec } from "./types.js";
 
 const OUTPUT_TYPES = ["message", "reasoning", "function_call", "custom_tool_call"];
-const FAULT_TYPES = ["http", "cut", "stall", "malformed", "failed", "incomplete"];
+const FAULT_TYPES = [
+  "http",
+  "cut",
+  "stall",
+  "malformed",
+  "failed",
+  "incomplete",
+  "repeat",
+  "duplicate_item_done",
+  "replay_answered_call",
+];
 
 export class ScenarioCursor {
   #position = 0;

@@ -132,6 +132,7 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = now();
     const index = requestCount++;
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
@@ -143,6 +144,7 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
       body: null,
       rawBody: "",
       stepIndex: null,
+      receivedAt,
     };
     try {
       request.rawBody = await readBody(req);

@@ -14,6 +14,7 @@ import {
 } from "./http.js";
 import { CHAT_PATH, COMPACT_PATH, failureReport, inputItems, mismatches } from "./match.js";
 import { estimateOutputTokens, type IdGenerator, materializeOutput, type OutputItem } from "./output.js";
+import { answeredCall, repeatFrame } from "./repeats.js";
 import {
   malformedResponseFrame,
   type ResponseTurn,
@@ -120,8 +121,13 @@ export function serveModelRequest(deps: TurnDeps, request: RecordedRequest, res:
     return;
   }
   const include = Array.isArray(body.include) ? body.include : [];
+  const outputs = (spec.response?.output ?? []) as OutputSpec[];
+  const replayed = fault?.type === "replay_answered_call" ? answeredCall(body) : undefined;
+  if (fault?.type === "replay_answered_call" && !replayed) {
+    deps.fail(request, failureReport(request, "replay_answered_call: the input holds no answered call", []));
+  }
   const items = materializeOutput(
-    (spec.response?.output ?? []) as OutputSpec[],
+    replayed ? [replayed, ...outputs] : outputs,
     spec,
     deps.ids,
     include.includes("reasoning.encrypted_content"),
@@ -167,6 +173,7 @@ function serveResponses(
     items,
     usage,
     chunks: spec.chunks ?? 3,
+    omitUsage: spec.omitUsage,
     ending:
       fault?.type === "failed"
         ? { status: "failed", code: fault.code, message: failedMessage(fault) }
@@ -176,7 +183,8 @@ function serveResponses(
   };
   const streamFault = isStreamFault(fault) ? fault : undefined;
   if (body.stream === true) {
-    const frames = responseFrames(turn);
+    const duplicateItemDone = fault?.type === "duplicate_item_done" ? (fault.item ?? 0) : undefined;
+    const frames = withRepeat(responseFrames(turn, { duplicateItemDone }), fault);
     const malformed = malformedResponseFrame(streamFault?.afterEvents ?? 0);
     writeFrames(
       res,
@@ -192,6 +200,10 @@ function serveResponses(
     return;
   }
   writeJson(deps, spec, responseJson(turn), res);
+}
+
+function withRepeat(frames: string[], fault: FaultSpec | undefined): string[] {
+  return fault?.type === "repeat" ? repeatFrame(frames, fault.event) : frames;
 }
 
 function serveChat(
@@ -217,7 +229,7 @@ function serveChat(
     const headers = baseHeaders(deps, spec, "text/event-stream; charset=utf-8");
     const frames =
       fault?.type === "failed" ? [chatErrorFrame(fault.code, failedMessage(fault))] : chatFrames(turn);
-    writeFrames(res, headers, frames, streamFault, malformedChatFrame(turn.id));
+    writeFrames(res, headers, withRepeat(frames, fault), streamFault, malformedChatFrame(turn.id));
     return;
   }
   if (fault?.type === "failed") {

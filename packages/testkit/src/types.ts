@@ -52,7 +52,19 @@ export type FaultSpec =
   | { type: "stall"; afterEvents: number; seconds?: number }
   | { type: "malformed"; afterEvents: number }
   | { type: "failed"; code: string; message?: string }
-  | { type: "incomplete"; reason: string };
+  | { type: "incomplete"; reason: string }
+  /** The SSE frame at index `event` (0-based) is sent twice, byte for byte (same `sequence_number`). */
+  | { type: "repeat"; event: number }
+  /**
+   * Responses: the `response.output_item.done` of output item `item` (default 0) is sent a second
+   * time just before the response ends, with a sequence number of its own.
+   */
+  | { type: "duplicate_item_done"; item?: number }
+  /**
+   * The response starts with a copy of the newest call of the request's input that already has its
+   * output (same `call_id`, name and arguments): a retried response replaying an answered call.
+   */
+  | { type: "replay_answered_call" };
 
 export interface LastInputMatch {
   type?: string;
@@ -93,7 +105,10 @@ export interface StepSpec {
   chunks?: number;
   /** Chat Completions: where reasoning goes (default `reasoning_content`). */
   reasoningField?: ReasoningField;
-  /** Chat Completions: never send the usage chunk, even with `stream_options.include_usage`. */
+  /**
+   * Leave usage out, as some proxies and small servers do: Responses sends `usage: null`; Chat
+   * Completions never sends the usage chunk, even with `stream_options.include_usage`.
+   */
   omitUsage?: boolean;
   /** Replaces the arguments of every function call of the step, verbatim (for malformed JSON). */
   rawArguments?: string;
@@ -123,6 +138,8 @@ export interface RecordedRequest {
   stepIndex: number | null;
   /** Why the request failed (mismatch, no steps left, bad JSON); absent when it was served. */
   error?: string;
+  /** When the request arrived, in milliseconds of the server's `now` clock. */
+  receivedAt: number;
 }
 
 export interface FakeModelServerOptions {

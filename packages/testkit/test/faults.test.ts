@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeModelServer, fault, reply, scenario, startFakeModelServer, text } from "../src/index.js";
+import {
+  type FakeModelServer,
+  fault,
+  functionCall,
+  reply,
+  scenario,
+  startFakeModelServer,
+  text,
+} from "../src/index.js";
 import { jsonOf, parseSse, post, readUntil, responsesBody, sseJson, userItem } from "./helpers.js";
 
 let server: FakeModelServer;
@@ -216,5 +224,99 @@ describe("faults on chat completions", () => {
     ]);
     const chunks = sseJson(await (await post(server, "/v1/chat/completions", chat)).text());
     expect(chunks.at(-1)!.choices[0].finish_reason).toBe("length");
+  });
+});
+
+describe("faults that send something twice", () => {
+  const answered = [
+    userItem("go"),
+    { type: "function_call", name: "shell", arguments: '{"command":["ls"]}', call_id: "c1" },
+    { type: "function_call_output", call_id: "c1", output: "ok" },
+    { type: "custom_tool_call", name: "apply_patch", input: "*** Begin Patch", call_id: "c2" },
+    { type: "function_call", name: "shell", arguments: "{}", call_id: "c3" },
+  ];
+
+  it("repeat: sends one frame twice, byte for byte", async () => {
+    server = await startFakeModelServer({
+      scenario: scenario(fault({ type: "repeat", event: 0 }, reply(text("x")))),
+    });
+    const blocks = (await (await post(server, "/v1/responses", body)).text()).split("\n\n");
+    expect(blocks[1]).toBe(blocks[0]);
+    expect(
+      sseJson(blocks.slice(1).join("\n\n"))
+        .map((e) => e.sequence_number)
+        .slice(0, 3),
+    ).toEqual([0, 1, 2]);
+  });
+
+  it("duplicate_item_done: sends an item's output_item.done again before the end, numbered in turn", async () => {
+    server = await startFakeModelServer({
+      scenario: scenario(fault({ type: "duplicate_item_done" }, reply(functionCall("shell", {}, "c9")))),
+    });
+    const events = sseJson(await (await post(server, "/v1/responses", body)).text());
+    const dones = events.filter((e) => e.type === "response.output_item.done");
+    expect(dones.map((e) => e.item.call_id)).toEqual(["c9", "c9"]);
+    expect(events.at(-2)).toEqual({ ...dones[0], sequence_number: events.length - 2 });
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+  });
+
+  it("replay_answered_call: starts the answer with the newest call that has its output", async () => {
+    server = await startFakeModelServer({
+      scenario: scenario(
+        fault({ type: "replay_answered_call" }, reply(text("after"))),
+        fault({ type: "replay_answered_call" }, reply(text("chat"))),
+        fault({ type: "replay_answered_call" }, reply(text("none"))),
+      ),
+    });
+    const events = sseJson(await (await post(server, "/v1/responses", responsesBody(answered))).text());
+    expect(events.at(-1)!.response.output.map((i: { type: string }) => i.type)).toEqual([
+      "function_call",
+      "message",
+    ]);
+    expect(events.at(-1)!.response.output[0]).toMatchObject({
+      name: "shell",
+      arguments: '{"command":["ls"]}',
+      call_id: "c1",
+    });
+    const chat = {
+      model: "gpt-oss:20b",
+      stream: true,
+      messages: [
+        { role: "user", content: "go" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "t1", type: "function", function: { name: "shell", arguments: "{}" } }],
+        },
+        { role: "tool", tool_call_id: "t1", content: "ok" },
+      ],
+    };
+    const chunks = sseJson(await (await post(server, "/v1/chat/completions", chat)).text());
+    const calls = chunks.flatMap((c) => c.choices?.[0]?.delta?.tool_calls ?? []);
+    expect(calls[0]).toMatchObject({ id: "t1", function: { name: "shell" } });
+    expect(server.failures).toEqual([]);
+    // Nothing answered yet: reported as a failure of the scenario, and the step is served as is.
+    const plain = sseJson(await (await post(server, "/v1/responses", body)).text());
+    expect(plain.at(-1)!.response.output.map((i: { type: string }) => i.type)).toEqual(["message"]);
+    expect(server.failures).toHaveLength(1);
+    expect(server.failures[0]).toMatch(/replay_answered_call: the input holds no answered call/);
+  });
+
+  it("omitUsage on the Responses wire sends usage: null", async () => {
+    server = await startFakeModelServer({ scenario: scenario({ ...reply(text("x")), omitUsage: true }) });
+    const events = sseJson(await (await post(server, "/v1/responses", body)).text());
+    expect(events.at(-1)!.response.usage).toBeNull();
+  });
+
+  it("records when each request arrived, on the server's clock", async () => {
+    let clock = 1_000;
+    server = await startFakeModelServer({
+      scenario: scenario(reply(text("a")), reply(text("b"))),
+      now: () => clock,
+    });
+    await (await post(server, "/v1/responses", body)).text();
+    clock = 1_250;
+    await (await post(server, "/v1/responses", body)).text();
+    expect(server.requests.map((r) => r.receivedAt)).toEqual([1_000, 1_250]);
   });
 });

@@ -49,7 +49,7 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     const lastMessageFile = options.outputLastMessage
       ? LastMessageFile.open(options.outputLastMessage, io.cwd)
       : null;
-    const prompt = await resolvePrompt(options.prompt, io.stdin);
+    const prompt = await resolvePrompt(options.prompt, io.stdin, (line) => io.stderr.write(`${line}\n`));
     // exec never blocks on a human: every approval it would need is denied and the model is told.
     const deps = {
       home,

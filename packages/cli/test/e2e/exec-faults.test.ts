@@ -57,16 +57,19 @@ describe("exec retries transient faults", () => {
     expect(h.jsonEvents(result).at(-2).item.text).toBe("slow but fine");
   });
 
-  it("honours Retry-After before retrying a 429", async () => {
+  it("honours Retry-After before retrying a 429: announces that delay and waits it", async () => {
     h = await startHarness(
       scenario(fault({ type: "http", status: 429, retryAfter: 0.4 }), reply(text("ok"))),
     );
-    const result = await h.run(["exec", "--json", "hello"]);
+    const result = await h.run(["exec", "hello"]);
     expect(result.code).toBe(0);
-    const retry = h.jsonEvents(result).find((e) => e.type === "error");
-    expect(retry!.message).toMatch(/Reconnecting/);
+    // Backoff alone would say 0.2s (200 ms ± 10%): 0.4s is the server's delay.
+    expect(result.stderr).toMatch(/reconnecting \(1\/\d+\) in 0\.4s: HTTP 429/);
     const [first, second] = h.server.requests;
-    expect(first && second).toBeTruthy();
+    // The server's clock saw the retry arrive at least that long after the first request (a
+    // lower bound: a loaded machine can only make the gap longer).
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(395);
+    expect(h.server.requests).toHaveLength(2);
   });
 
   it("gives up after the configured retries with a clear message and exit 1", async () => {

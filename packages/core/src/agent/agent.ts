@@ -16,6 +16,7 @@ import { EventStream } from "./event-stream.js";
 import type { AgentEvent, SessionEvent } from "./events.js";
 import { History } from "./history.js";
 import { RepeatDetector } from "./repeat-detector.js";
+import { RepeatFilter } from "./repeat-filter.js";
 import { runResponseRound } from "./response-round.js";
 import { withRetries } from "./retry-loop.js";
 import {
@@ -169,10 +170,11 @@ export class Agent implements TurnScope {
     this.#deps.rollout.append("turn_context", context);
   }
 
-  recordUsage(usage: Usage): void {
+  recordUsage(usage: Usage, estimated = false): void {
     const ledger = this.#deps.ledger;
-    const cost = ledger.record(this.#settings.model, usage);
-    this.#deps.rollout.append("usage", { model: this.#settings.model, usage, cost_usd: cost });
+    const cost = ledger.record(this.#settings.model, usage, { estimated });
+    const marked = estimated ? { estimated } : {};
+    this.#deps.rollout.append("usage", { model: this.#settings.model, usage, cost_usd: cost, ...marked });
     this.emit({
       type: "token_count",
       last: usage,
@@ -349,6 +351,10 @@ export class Agent implements TurnScope {
     onMessage: (text: string) => void,
   ): Promise<{ toolCalls: number; usage: Usage }> {
     let compactedForOverflow = false;
+    // A failed attempt's completed items stay in history; what a retry sends again is dropped.
+    const repeatFilter = () =>
+      new RepeatFilter(this.#history.items, (message) => this.emit({ type: "warning", message }));
+    let repeatsSent = repeatFilter();
     const recover = async (error: ModelError) => {
       if (error.kind === "incomplete" && error.code === "max_output_tokens" && limits.onTruncatedOutput) {
         return this.#onTruncated(limits.onTruncatedOutput, error);
@@ -357,6 +363,7 @@ export class Agent implements TurnScope {
       if (error.kind !== "context_window_exceeded" || !hook || compactedForOverflow) return false;
       compactedForOverflow = true;
       await hook(this, signal);
+      repeatsSent = repeatFilter(); // history was rewritten: judge repeats against the new one
       return true;
     };
     // Calls of a failed attempt ran and their outputs are in history: the retry's response sees
@@ -370,8 +377,9 @@ export class Agent implements TurnScope {
             record: (item) => this.record(item),
             persistToolOutput: (output) => this.#deps.rollout.append("tool_output", output),
             emit: (event) => this.emit(event),
-            onUsage: (usage) => {
-              this.recordUsage(usage);
+            repeats: repeatsSent,
+            onUsage: (usage, estimated) => {
+              this.recordUsage(usage, estimated);
               this.#lengthAtLastUsage = this.#history.length;
             },
             onAgentMessage: onMessage,
@@ -389,7 +397,7 @@ export class Agent implements TurnScope {
         }
         // A stop decided in this round (a loop) ends the turn: no retry of the failed stream.
         if (round.error && !this.#stopReason) throw round.error;
-        return { toolCalls: round.calls.length, usage: round.usage };
+        return { toolCalls: round.calls.length + round.repeatedCalls, usage: round.usage };
       },
       signal,
       recover,

@@ -9,6 +9,7 @@ import {
   ZERO_USAGE,
 } from "../model/items.js";
 import type { AgentEvent } from "./events.js";
+import type { RepeatFilter } from "./repeat-filter.js";
 import { ReadWriteLock } from "./rw-lock.js";
 import { outputItemFor, runToolCall, type ToolCallEnv, type ToolOutcome } from "./tool-calls.js";
 
@@ -20,7 +21,9 @@ export type RoundEnv = {
   /** Persists a finished tool's output at once (it joins history when the round drains). */
   persistToolOutput(output: ResponseItem): void;
   emit(event: AgentEvent): void;
-  onUsage(usage: Usage): void;
+  onUsage(usage: Usage, estimated: boolean): void;
+  /** Drops what a stream or a retried attempt sends again (see RepeatFilter). */
+  repeats: RepeatFilter;
   onAgentMessage(text: string): void;
   tools: Omit<ToolCallEnv, "lock" | "emit">;
 };
@@ -28,6 +31,8 @@ export type RoundEnv = {
 export type RoundResult = {
   /** Every call of the response, in call order, with its outcome (an interrupted one: "aborted"). */
   calls: { call: ToolCallItem; outcome: ToolOutcome | null }[];
+  /** Calls sent again that already ran: not run twice, but the model still owes an answer to them. */
+  repeatedCalls: number;
   usage: Usage;
   /** Set when the stream failed; everything that finished before is recorded. */
   error?: ModelError;
@@ -44,6 +49,7 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
   const toolEnv: ToolCallEnv = { ...env.tools, lock: new ReadWriteLock(), emit: env.emit };
   let usage: Usage = { ...ZERO_USAGE };
   let error: ModelError | undefined;
+  let repeatedCalls = 0;
   try {
     for await (const event of env.client.stream(env.request, signal)) {
       switch (event.type) {
@@ -54,6 +60,10 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
           env.emit({ type: "reasoning_delta", itemId: event.itemId, delta: event.delta });
           break;
         case "item_done":
+          if (!env.repeats.admit(event.item)) {
+            if (isToolCall(event.item)) repeatedCalls++;
+            break;
+          }
           env.record(event.item);
           announce(event.item, env);
           if (isToolCall(event.item)) {
@@ -69,7 +79,7 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
           break;
         case "completed":
           usage = event.usage;
-          env.onUsage(usage);
+          env.onUsage(usage, event.usageEstimated === true);
           break;
         default:
           break;
@@ -86,7 +96,7 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
     env.record(value ? value.output : outputItemFor(call, "aborted"));
     return { call, outcome: value };
   });
-  return { calls: results, usage, error };
+  return { calls: results, repeatedCalls, usage, error };
 }
 
 function announce(item: ResponseItem, env: RoundEnv): void {

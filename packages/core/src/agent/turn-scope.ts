@@ -26,7 +26,7 @@ export interface TurnScope {
   /** Persists the settings a turn runs with, so a resumed session diffs against them. */
   recordTurnContext(context: TurnContext): void;
   /** Accounts one request's usage (ledger, rollout, a token_count event). */
-  recordUsage(usage: Usage): void;
+  recordUsage(usage: Usage, estimated?: boolean): void;
   emit(event: AgentEvent): void;
   /** Runs `attempt` with the session's retry policy (backoff, budgets, retry events). */
   retrying<T>(

@@ -33,7 +33,8 @@ export type ModelStreamEvent =
   | { type: "text_delta"; itemId: string; delta: string }
   | { type: "reasoning_delta"; itemId: string; delta: string }
   | { type: "item_done"; item: ResponseItem }
-  | { type: "completed"; responseId: string; usage: Usage };
+  /** `usageEstimated`: the server reported no usage, so `usage` is an estimate (bytes / 4). */
+  | { type: "completed"; responseId: string; usage: Usage; usageEstimated?: true };
 
 export interface ModelClient {
   /** Streams one response. Throws ModelError; the caller decides about retries. */

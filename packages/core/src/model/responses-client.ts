@@ -6,7 +6,8 @@ import { postToModel, readBounded } from "./model-http.js";
 import { normalizeOutputItem } from "./normalize.js";
 import type { ProviderInfo } from "./provider.js";
 import { buildCompactBody, buildResponsesBody } from "./responses-body.js";
-import { readSse } from "./sse.js";
+import { parseEventJson, readSse, type SseEvent } from "./sse.js";
+import { estimateUsage, outputChars } from "./usage-estimate.js";
 
 export type HttpDeps = {
   transport: HttpTransport;
@@ -44,6 +45,7 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
       try {
         yield* parseResponsesStream(
           readSse(connection.response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }),
+          { requestBytes: Buffer.byteLength(body) },
         );
         finished = true;
       } finally {
@@ -121,16 +123,22 @@ export function parseUsage(raw: Raw | undefined): Usage {
   };
 }
 
-/** Maps Responses SSE events to our stream events; ends only on `response.completed`. */
-async function* parseResponsesStream(
-  events: AsyncIterable<{ event?: string; data: string }>,
+/**
+ * Maps Responses SSE events to our stream events; ends only on `response.completed`. An event
+ * sent again with the same `sequence_number` and payload (a repeat by a proxy) is read once.
+ */
+export async function* parseResponsesStream(
+  events: AsyncIterable<SseEvent>,
+  context: { requestBytes: number },
 ): AsyncGenerator<ModelStreamEvent> {
+  const seen = new Map<number, string>();
+  const done: ResponseItem[] = [];
   for await (const message of events) {
-    let data: Raw;
-    try {
-      data = JSON.parse(message.data) as Raw;
-    } catch {
-      throw new ModelError("malformed_event", `malformed SSE event: ${message.data.slice(0, 200)}`);
+    const data = parseEventJson(message);
+    const sequence = data.sequence_number;
+    if (typeof sequence === "number") {
+      if (seen.get(sequence) === message.data) continue;
+      seen.set(sequence, message.data);
     }
     const type = (data.type as string | undefined) ?? message.event;
     switch (type) {
@@ -155,16 +163,22 @@ async function* parseResponsesStream(
         break;
       case "response.output_item.done": {
         const item = normalizeOutputItem((data.item ?? {}) as Raw);
-        if (item) yield { type: "item_done", item };
+        if (item) {
+          done.push(item);
+          yield { type: "item_done", item };
+        }
         break;
       }
       case "response.completed": {
         const response = (data.response ?? {}) as Raw;
-        yield {
-          type: "completed",
-          responseId: String(response.id ?? ""),
-          usage: parseUsage(response.usage as Raw),
-        };
+        const responseId = String(response.id ?? "");
+        if (isObject(response.usage)) {
+          yield { type: "completed", responseId, usage: parseUsage(response.usage) };
+        } else {
+          // Proxies and small servers often leave usage out: account by estimate, not as an error.
+          const usage = estimateUsage(context.requestBytes, outputChars(done));
+          yield { type: "completed", responseId, usage, usageEstimated: true };
+        }
         return;
       }
       case "response.failed": {
@@ -190,4 +204,8 @@ async function* parseResponsesStream(
     }
   }
   throw new ModelError("stream_closed", "stream closed before response.completed");
+}
+
+function isObject(value: unknown): value is Raw {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

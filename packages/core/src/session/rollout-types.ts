@@ -31,7 +31,12 @@ export type RolloutLine =
   /** A tool finished; its output joins history (in call order) when the response's calls drain. */
   | { timestamp: string; type: "tool_output"; payload: ResponseItem }
   | { timestamp: string; type: "turn_context"; payload: TurnContext }
-  | { timestamp: string; type: "usage"; payload: { model: string; usage: Usage; cost_usd: number | null } }
+  | {
+      timestamp: string;
+      type: "usage";
+      /** `estimated`: the server reported no usage; it was counted by estimate. */
+      payload: { model: string; usage: Usage; cost_usd: number | null; estimated?: boolean };
+    }
   | { timestamp: string; type: "compacted"; payload: { replacement_history: ResponseItem[]; reason: string } }
   | {
       timestamp: string;

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,8 +16,14 @@ function fakeBwrap(name: string, script: string): string {
 
 describe("probeSandbox", () => {
   it("finds a working bubblewrap with the seccomp filter on this machine", async () => {
-    const probe = await probeSandbox({ env: { PATH: "/usr/bin:/bin" }, cwd: base });
-    expect(probe).toEqual({ available: true, kind: "bwrap", bwrapPath: "/usr/bin/bwrap", seccomp: true });
+    // Wherever this machine installed it: the shell's own lookup on the same PATH is the oracle.
+    const PATH = process.env.PATH ?? "/usr/bin:/bin";
+    const expected = execFileSync("sh", ["-c", "command -v bwrap"], {
+      env: { PATH },
+      encoding: "utf8",
+    }).trim();
+    const probe = await probeSandbox({ env: { PATH }, cwd: base });
+    expect(probe).toEqual({ available: true, kind: "bwrap", bwrapPath: expected, seccomp: true });
   });
 
   it("explains a bwrap that cannot create user namespaces", async () => {
@@ -79,7 +86,9 @@ describe("findBwrap", () => {
     const ws = path.join(base, "ws");
     fs.mkdirSync(path.join(ws, "bin"), { recursive: true });
     fs.writeFileSync(path.join(ws, "bin", "bwrap"), "#!/bin/sh\n", { mode: 0o755 });
-    expect(findBwrap(`${ws}/bin:relative/bin:/usr/bin`, ws)).toBe("/usr/bin/bwrap");
+    fs.mkdirSync(path.join(base, "trusted"));
+    const trusted = path.dirname(fakeBwrap("trusted/bwrap", "exit 0"));
+    expect(findBwrap(`${ws}/bin:relative/bin:${trusted}`, ws)).toBe(`${trusted}/bwrap`);
     expect(findBwrap(`${ws}/bin`, path.join(base, "elsewhere"))).toBe(`${ws}/bin/bwrap`);
   });
 });

@@ -1,6 +1,7 @@
 import type { ModelStreamEvent } from "../client.js";
 import { ModelError } from "../errors.js";
 import type { ResponseItem, Usage } from "../items.js";
+import { parseEventJson, type SseEvent } from "../sse.js";
 import { classifyChatStreamError } from "./errors.js";
 import { repairToolArguments } from "./repair-arguments.js";
 import { ThinkTagSplitter } from "./think-tags.js";
@@ -22,7 +23,7 @@ export type ChatStreamContext = {
  * `completed`. The stream ends at `[DONE]`, or when the body ends after a `finish_reason`.
  */
 export async function* parseChatStream(
-  events: AsyncIterable<{ data: string }>,
+  events: AsyncIterable<SseEvent>,
   context: ChatStreamContext,
 ): AsyncGenerator<ModelStreamEvent> {
   let responseId = "";
@@ -62,12 +63,7 @@ export async function* parseChatStream(
       break;
     }
     if (data === "") continue;
-    let chunk: Raw;
-    try {
-      chunk = JSON.parse(data) as Raw;
-    } catch {
-      throw new ModelError("malformed_event", `malformed SSE event: ${data.slice(0, 200)}`);
-    }
+    const chunk = parseEventJson(message, data);
     if (chunk.error !== undefined && chunk.error !== null) throw classifyChatStreamError(chunk.error);
     if (!created) {
       created = true;
@@ -123,16 +119,15 @@ export async function* parseChatStream(
     });
   }
   for (const item of items) yield { type: "item_done", item };
-  yield {
-    type: "completed",
-    responseId,
-    usage:
-      usage ??
-      estimateUsage(context.requestBytes, {
-        chars: text.length + calls.argumentChars,
-        reasoningChars: reasoning.length,
-      }),
-  };
+  if (usage) {
+    yield { type: "completed", responseId, usage };
+  } else {
+    const estimate = estimateUsage(context.requestBytes, {
+      chars: text.length + calls.argumentChars,
+      reasoningChars: reasoning.length,
+    });
+    yield { type: "completed", responseId, usage: estimate, usageEstimated: true };
+  }
 }
 
 /** `reasoning_content` (vLLM, llama.cpp, LM Studio, DeepSeek) or `reasoning` (Ollama, OpenRouter): a string, or an object with `text`/`content`. */

@@ -1,5 +1,7 @@
 import type { Usage } from "../items.js";
 
+export { estimateUsage } from "../usage-estimate.js";
+
 type Raw = Record<string, unknown>;
 
 const num = (value: unknown) =>
@@ -23,21 +25,5 @@ export function parseChatUsage(raw: unknown): Usage | null {
     output_tokens: output,
     reasoning_output_tokens: num(outputDetails?.reasoning_tokens),
     total_tokens: num(usage.total_tokens) || input + output,
-  };
-}
-
-/** A rough count for servers that report nothing: four bytes of request, four characters of output per token. */
-export function estimateUsage(
-  requestBytes: number,
-  output: { chars: number; reasoningChars: number },
-): Usage {
-  const input = Math.ceil(requestBytes / 4);
-  const outputTokens = Math.ceil((output.chars + output.reasoningChars) / 4);
-  return {
-    input_tokens: input,
-    cached_input_tokens: 0,
-    output_tokens: outputTokens,
-    reasoning_output_tokens: Math.ceil(output.reasoningChars / 4),
-    total_tokens: input + outputTokens,
   };
 }

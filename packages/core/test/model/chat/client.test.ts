@@ -207,6 +207,7 @@ describe("Chat Completions client against the fake server", () => {
         output_tokens: Math.ceil(outputChars / 4),
         total_tokens: Math.ceil(bytes / 4) + Math.ceil(outputChars / 4),
       },
+      usageEstimated: true,
     });
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readSse } from "../../../src/model/sse.js";
 import { ModelError, type ModelStreamEvent, parseChatStream } from "../../helpers/internals.js";
 
 async function* frames(...chunks: (object | string)[]): AsyncGenerator<{ data: string }> {
@@ -70,5 +71,29 @@ describe("parseChatStream", () => {
     const events = await run(frames(delta({ content: "\n\n" }, "stop"), "[DONE]"));
     expect(events.filter((e) => e.type === "item_done")).toEqual([]);
     expect(events.at(-1)?.type).toBe("completed");
+  });
+
+  it("reads a body that ends without the blank line after its last event, and a cut as a cut", async () => {
+    const body = (end: string) =>
+      `data: ${JSON.stringify(delta({ content: "hello" }))}\n\ndata: ${JSON.stringify(delta({}, "stop"))}\n${end}`;
+    const read = (...parts: string[]) =>
+      run(
+        readSse(
+          (async function* () {
+            for (const part of parts) yield new TextEncoder().encode(part);
+          })(),
+          { idleTimeoutMs: 5_000 },
+        ),
+      );
+    const events = await read(body(""));
+    expect(events.filter((e) => e.type === "item_done")).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: "completed", usageEstimated: true });
+    expect((await read(body("\ndata: [DONE]\n"))).at(-1)?.type).toBe("completed");
+    const whole = body("");
+    await expect(read(whole.slice(0, -10))).rejects.toMatchObject({ kind: "stream_closed" });
+    await expect(read(`${whole.slice(0, -10)}\n`)).rejects.toMatchObject({
+      kind: "stream_closed",
+      message: expect.stringMatching(/JSON payload/),
+    });
   });
 });
