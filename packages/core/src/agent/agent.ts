@@ -1,17 +1,10 @@
 import type { UsageLedger } from "../context/ledger.js";
-import type { PtySessionManager } from "../exec/pty-sessions.js";
-import { costOf, type ModelPrices } from "../model/catalog.js";
-import type { ModelClient, ModelRequest, ReasoningEffort, ReasoningSummary } from "../model/client.js";
+import type { ModelClient, ModelRequest } from "../model/client.js";
 import { ModelError } from "../model/errors.js";
 import { addUsage, type ResponseItem, type Usage, userMessage, ZERO_USAGE } from "../model/items.js";
-import type { ApprovalCache } from "../sandbox/approval.js";
-import type { BashParser } from "../sandbox/bash-script.js";
-import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
 import type { TurnContext } from "../session/rollout-types.js";
 import type { SessionLog } from "../session/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import type { ApprovalCallback, CommandRunner, ToolContext } from "../tools/tool.js";
-import type { Clock } from "./clock.js";
 import { EventStream } from "./event-stream.js";
 import type { AgentEvent, SessionEvent } from "./events.js";
 import { History } from "./history.js";
@@ -19,60 +12,19 @@ import { RepeatDetector } from "./repeat-detector.js";
 import { RepeatFilter } from "./repeat-filter.js";
 import { runResponseRound } from "./response-round.js";
 import { withRetries } from "./retry-loop.js";
+import type { AgentDeps, TurnSettings } from "./settings.js";
+import { toolContextFor } from "./tool-context.js";
 import {
   checkRequestLimits,
   DEFAULT_REPEATED_CALL_THRESHOLDS,
+  projectRequest,
   type StopReason,
   type TurnLimits,
 } from "./turn-limits.js";
 import type { TurnHooks, TurnScope } from "./turn-scope.js";
 
+export type { AgentDeps, TurnSettings } from "./settings.js";
 export type { TurnHooks, TurnScope } from "./turn-scope.js";
-
-/** Settings of a session that may change between turns (each change is appended, never edited). */
-export type TurnSettings = {
-  model: string;
-  cwd: string;
-  policy: SandboxPolicy;
-  approvalPolicy: ApprovalPolicy;
-  parallelToolCalls: boolean;
-  reasoning?: { effort?: ReasoningEffort; summary?: ReasoningSummary };
-  verbosity?: "low" | "medium" | "high";
-  outputSchema?: Record<string, unknown>;
-  retryLimits: { requestMaxRetries: number; streamMaxRetries: number };
-  outputBudgetBytes: number;
-  contextWindow: number;
-  /** `max_output_tokens` sent with every request; absent: the model's own limit applies. */
-  maxOutputTokens?: number;
-  /** The model's own output limit: the worst case of a request without a cap, for budgets. */
-  modelMaxOutputTokens?: number;
-};
-
-export type AgentDeps = {
-  client: ModelClient;
-  tools: ToolRegistry;
-  rollout: SessionLog;
-  runCommand: CommandRunner;
-  approve: ApprovalCallback;
-  clock: Clock;
-  random: () => number;
-  env: NodeJS.ProcessEnv;
-  scratchDir: string;
-  newId: () => string;
-  ledger: UsageLedger;
-  /** Prices of a model, for projecting a request's cost before it is sent. */
-  priceOf?: (model: string) => ModelPrices | null;
-  /** What the user approved "for this session". */
-  approvalCache: ApprovalCache;
-  bashParser: () => Promise<BashParser | undefined>;
-  /** Interactive processes of the session; whoever creates it closes it with the session. */
-  ptySessions?: PtySessionManager;
-  /** The seq of the session's first event (after a resume: one past the last persisted). */
-  firstSeq?: number;
-};
-
-/** Worst-case output of a request when neither a cap nor the model's limit is known. */
-const UNKNOWN_OUTPUT_LIMIT_TOKENS = 128_000;
 
 /** The engine: runs turns over an append-only history and reports them as events. */
 export class Agent implements TurnScope {
@@ -285,7 +237,16 @@ export class Agent implements TurnScope {
       for (const item of this.#hooks.beforeUserMessage?.(this) ?? []) this.record(item);
       for (const item of input) this.record(item);
       while (true) {
-        const stop = checkRequestLimits(limits, this.#projectNextRequest(requests));
+        const stop = checkRequestLimits(
+          limits,
+          projectRequest({
+            settings: this.#settings,
+            requestsInTurn: requests,
+            inputTokens: this.contextTokens(),
+            ledger: this.#deps.ledger,
+            prices: this.#deps.priceOf?.(this.#settings.model) ?? null,
+          }),
+        );
         if (stop) {
           this.#stopReason = stop;
           break;
@@ -322,25 +283,6 @@ export class Agent implements TurnScope {
   #end(turnId: string, status: "completed" | "failed" | "aborted" | "stopped"): void {
     this.#deps.rollout.append("turn_end", { status, turn_id: turnId });
     this.#deps.rollout.sync();
-  }
-
-  #projectNextRequest(requestsInTurn: number) {
-    const s = this.#settings;
-    const inputTokens = this.contextTokens();
-    const maxOutputTokens = s.maxOutputTokens ?? s.modelMaxOutputTokens ?? UNKNOWN_OUTPUT_LIMIT_TOKENS;
-    const prices = this.#deps.priceOf?.(s.model) ?? null;
-    const total = this.#deps.ledger.total;
-    return {
-      requestsInTurn,
-      inputTokens,
-      maxOutputTokens,
-      projectedCostUsd: costOf(
-        { ...ZERO_USAGE, input_tokens: inputTokens, output_tokens: maxOutputTokens },
-        prices,
-      ),
-      sessionTokens: total.input_tokens + total.output_tokens,
-      sessionCostUsd: this.#deps.ledger.costUsd,
-    };
   }
 
   /** One sampling request through the retry path; a context overflow compacts once and retries. */
@@ -385,7 +327,19 @@ export class Agent implements TurnScope {
             onAgentMessage: onMessage,
             tools: {
               tools: this.#deps.tools,
-              context: (callId, callSignal) => this.#toolContext(callId, callSignal),
+              context: (callId, callSignal) =>
+                toolContextFor({
+                  callId,
+                  signal: callSignal,
+                  settings: this.#settings,
+                  deps: this.#deps,
+                  emit: (event) => this.emit(event),
+                  onAbortAnswer: () =>
+                    this.#stop({
+                      kind: "approval_aborted",
+                      message: "the user aborted the turn at an approval prompt",
+                    }),
+                }),
             },
           },
           signal,
@@ -426,35 +380,5 @@ export class Agent implements TurnScope {
   #stop(reason: StopReason): void {
     this.#stopReason ??= reason;
     this.#events.abortTurn(new Error(reason.message));
-  }
-
-  #toolContext(callId: string, signal: AbortSignal): ToolContext {
-    return {
-      callId,
-      cwd: this.#settings.cwd,
-      signal,
-      policy: this.#settings.policy,
-      approvalPolicy: this.#settings.approvalPolicy,
-      approve: async (request) => {
-        this.emit({ type: "approval_requested", callId, request });
-        const decision = await this.#deps.approve(request);
-        this.emit({ type: "approval_answered", callId, decision });
-        if (decision === "abort") {
-          this.#stop({
-            kind: "approval_aborted",
-            message: "the user aborted the turn at an approval prompt",
-          });
-        }
-        return decision;
-      },
-      approvalCache: this.#deps.approvalCache,
-      bashParser: this.#deps.bashParser,
-      runCommand: this.#deps.runCommand,
-      env: this.#deps.env,
-      scratchDir: this.#deps.scratchDir,
-      outputBudgetBytes: this.#settings.outputBudgetBytes,
-      progress: (event) => this.emit({ type: "tool_call_progress", callId, text: event.text }),
-      ptySessions: this.#deps.ptySessions,
-    };
   }
 }

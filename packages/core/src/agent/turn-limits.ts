@@ -1,4 +1,6 @@
+import { costOf, type ModelPrices } from "../model/catalog.js";
 import type { ReasoningEffort } from "../model/client.js";
+import { type Usage, ZERO_USAGE } from "../model/items.js";
 
 /** Why a turn ended before the model was done, as the caller can act on it. */
 export type StopReason = {
@@ -116,4 +118,31 @@ export function checkRequestLimits(limits: TurnLimits, projection: RequestProjec
     }
   }
   return limits.beforeRequest?.(projection) ?? null;
+}
+
+/** Worst-case output of a request when neither a cap nor the model's limit is known. */
+const UNKNOWN_OUTPUT_LIMIT_TOKENS = 128_000;
+
+/** What the next request may cost at worst: its input uncached and its whole output cap. */
+export function projectRequest(args: {
+  settings: { maxOutputTokens?: number; modelMaxOutputTokens?: number };
+  requestsInTurn: number;
+  inputTokens: number;
+  ledger: { total: Usage; costUsd: number | null };
+  prices: ModelPrices | null;
+}): RequestProjection {
+  const { settings, inputTokens, ledger } = args;
+  const maxOutputTokens =
+    settings.maxOutputTokens ?? settings.modelMaxOutputTokens ?? UNKNOWN_OUTPUT_LIMIT_TOKENS;
+  return {
+    requestsInTurn: args.requestsInTurn,
+    inputTokens,
+    maxOutputTokens,
+    projectedCostUsd: costOf(
+      { ...ZERO_USAGE, input_tokens: inputTokens, output_tokens: maxOutputTokens },
+      args.prices,
+    ),
+    sessionTokens: ledger.total.input_tokens + ledger.total.output_tokens,
+    sessionCostUsd: ledger.costUsd,
+  };
 }
