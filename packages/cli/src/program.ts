@@ -1,46 +1,7 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import { registerExecCommands } from "./commands/register-exec.js";
 import { registerMcpCommands } from "./commands/register-mcp.js";
-import type { ExecOptions } from "./exec/exec-options.js";
 import { VERSION } from "./version.js";
-
-const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"];
-const APPROVAL_POLICIES = ["untrusted", "on-failure", "on-request", "never"];
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-/** Options shared by `exec` and `exec resume`. */
-function addExecOptions(command: Command): Command {
-  return command
-    .option("-m, --model <model>", "model to use")
-    .option("-p, --profile <name>", "configuration profile from config.toml")
-    .option("-c, --config <key=value>", "override a config value (TOML), repeatable", collect, [])
-    .option("-C, --cd <dir>", "working directory for the agent")
-    .addOption(new Option("-s, --sandbox <mode>", "sandbox for commands").choices(SANDBOX_MODES))
-    .addOption(
-      new Option("-a, --ask-for-approval <policy>", "when to ask before running commands").choices(
-        APPROVAL_POLICIES,
-      ),
-    )
-    .option("--full-auto", "workspace-write sandbox, model may ask to escalate (on-request)")
-    .option(
-      "--dangerously-bypass-approvals-and-sandbox",
-      "no sandbox, no approvals (only inside an external sandbox)",
-    )
-    .option("--json", "print events as JSON lines on stdout")
-    .option("-o, --output-last-message <file>", "write the final agent message to this file")
-    .option("--output-schema <file>", "JSON Schema the final answer must follow (strict)")
-    .option("--oss", "use a local model server (Ollama or LM Studio)")
-    .addOption(
-      new Option("--local-provider <id>", "local provider for --oss").choices(["ollama", "lmstudio"]),
-    )
-    .option("--compact", "compact the session's history before running the prompt")
-    .option(
-      "--skip-git-repo-check",
-      "accepted for Codex compatibility; nightshift does not require a git repository",
-    );
-}
 
 export function buildProgram(): { run(argv: string[]): Promise<number> } {
   let exitCode = 0;
@@ -51,49 +12,9 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
     // Options after a subcommand belong to that subcommand (`exec resume -s ...`).
     .enablePositionalOptions();
 
-  const exec = addExecOptions(
-    program
-      .command("exec")
-      .description('run the agent non-interactively on a prompt (argument, or stdin when absent or "-")')
-      .argument("[prompt]", "the task")
-      .enablePositionalOptions(),
-  ).action(async (prompt: string | undefined, options: ExecOptions) => {
-    const { runExecCommand } = await import("./exec/run-exec.js");
-    exitCode = await runExecCommand({ ...options, prompt }, processIo());
+  registerExecCommands(program, processIo, (code) => {
+    exitCode = code;
   });
-
-  addExecOptions(
-    exec
-      .command("resume")
-      .description("continue an earlier session: by id, or the most recent with --last")
-      .argument("[sessionId]", "session id (or a unique prefix)")
-      .argument("[prompt]", "the next message")
-      .option("--last", "resume the most recent session of this folder")
-      .option("--all", "with --last: the most recent session of any folder"),
-  ).action(
-    async (
-      sessionId: string | undefined,
-      prompt: string | undefined,
-      options: ExecOptions & { last?: boolean; all?: boolean },
-    ) => {
-      const { runExecCommand } = await import("./exec/run-exec.js");
-      const resume = options.last
-        ? options.all
-          ? { last: true as const, all: true as const }
-          : { last: true as const }
-        : sessionId
-          ? { id: sessionId }
-          : null;
-      if (!resume) {
-        process.stderr.write("nightshift exec resume: give a session id or --last\n");
-        exitCode = 2;
-        return;
-      }
-      // With --last the first positional is the prompt.
-      const text = options.last && sessionId !== undefined && prompt === undefined ? sessionId : prompt;
-      exitCode = await runExecCommand({ ...options, prompt: text, resume }, processIo());
-    },
-  );
 
   program
     .command("apply-patch")
@@ -114,11 +35,21 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
     exitCode = code;
   });
 
-  program.action(() => {
-    process.stderr.write('The interactive interface is not available yet. Use: nightshift exec "<task>"\n\n');
-    program.outputHelp({ error: true });
-    exitCode = 2;
-  });
+  // Until the interactive interface exists, `nightshift "prompt"` runs the prompt as exec does.
+  program
+    .argument("[prompt]", "a task to run (as nightshift exec)")
+    .action(async (prompt: string | undefined) => {
+      if (prompt === undefined) {
+        process.stderr.write(
+          'The interactive interface is not available yet. Use: nightshift exec "<task>"\n\n',
+        );
+        program.outputHelp({ error: true });
+        exitCode = 2;
+        return;
+      }
+      const { runExecCommand } = await import("./exec/run-exec.js");
+      exitCode = await runExecCommand({ prompt, config: [] }, processIo());
+    });
 
   return {
     async run(argv) {

@@ -4,13 +4,18 @@ export type ExecOptions = {
   resume?: { id: string } | { last: true } | { last: true; all: true };
   model?: string;
   profile?: string;
-  config: string[];
+  config?: string[];
   cd?: string;
   sandbox?: "read-only" | "workspace-write" | "danger-full-access";
   askForApproval?: "untrusted" | "on-failure" | "on-request" | "never";
   fullAuto?: boolean;
   dangerouslyBypassApprovalsAndSandbox?: boolean;
   json?: boolean;
+  /** Codex's older name of --json (the Codex SDK passes it). */
+  experimentalJson?: boolean;
+  color?: "always" | "never" | "auto";
+  addDir?: string[];
+  strictConfig?: boolean;
   outputLastMessage?: string;
   outputSchema?: string;
   oss?: boolean;

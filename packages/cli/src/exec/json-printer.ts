@@ -50,8 +50,12 @@ export class JsonEventPrinter {
         this.#toolCompleted(event);
         break;
       case "retry":
+        // Not an "error": Codex's readers treat that as fatal, and a retry is not.
         this.#emit({
-          type: "error",
+          type: "retry",
+          attempt: event.attempt,
+          max_attempts: event.maxAttempts,
+          delay_ms: event.delayMs,
           message: `Reconnecting... ${event.attempt}/${event.maxAttempts} (${event.message})`,
         });
         break;
@@ -79,8 +83,10 @@ export class JsonEventPrinter {
         this.#emit({ type: "turn.completed", usage: usageJson(event.usage) });
         break;
       case "turn_failed":
-        this.#finishTodo();
-        this.#emit({ type: "turn.failed", error: { message: event.error.message } });
+        this.#fail(event.error.message);
+        break;
+      case "turn_stopped":
+        this.#fail(event.reason.message);
         break;
       default:
         break;
@@ -114,6 +120,13 @@ export class JsonEventPrinter {
       this.#calls.get(event.callId) ?? startedItem(this.#id(), { ...event, display: undefined });
     this.#calls.delete(event.callId);
     this.#emit({ type: "item.completed", item: completedItem(started, event) });
+  }
+
+  /** A fatal error, as Codex reports it: an `error` event, then `turn.failed`. */
+  #fail(message: string): void {
+    this.#finishTodo();
+    this.#emit({ type: "error", message });
+    this.#emit({ type: "turn.failed", error: { message } });
   }
 
   #finishTodo(): void {

@@ -17,12 +17,17 @@ import { HumanPrinter } from "./human-printer.js";
 import { JsonEventPrinter } from "./json-printer.js";
 import { LastMessageFile } from "./last-message-file.js";
 import { resolvePrompt } from "./prompt.js";
+import { COLOR, PLAIN, useColor } from "./style.js";
 import { terminalSafe } from "./terminal-text.js";
+
+/** Exit status per signal, as a shell reports a process killed by it (128 + number). */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** Runs one turn of `nightshift exec` and returns the process exit status. */
 export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<number> {
+  const json = options.json === true || options.experimentalJson === true;
   const fail = (message: string) => {
-    if (options.json) io.stdout.write(`${JSON.stringify({ type: "error", message })}\n`);
+    if (json) io.stdout.write(`${JSON.stringify({ type: "error", message })}\n`);
     io.stderr.write(`nightshift: ${message}\n`);
     return 1;
   };
@@ -30,7 +35,6 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
   try {
     const cwd = path.resolve(io.cwd, options.cd ?? ".");
     if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) return fail(`--cd ${cwd} is not a directory`);
-    const home = nightshiftHome(io.env);
     const spec: SessionSpec = {
       cwd,
       config: options.config ?? [],
@@ -39,11 +43,15 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       sandbox: options.dangerouslyBypassApprovalsAndSandbox
         ? "danger-full-access"
         : (options.sandbox ?? (options.fullAuto ? "workspace-write" : undefined)),
+      // As Codex's exec: read-only unless a flag or config.toml says otherwise.
+      defaultSandbox: "read-only",
+      writableRoots: options.addDir?.map((dir) => path.resolve(io.cwd, dir)),
       approvalPolicy:
         options.askForApproval ??
         (options.dangerouslyBypassApprovalsAndSandbox ? "never" : options.fullAuto ? "on-request" : "never"),
       oss: options.oss,
       localProvider: options.localProvider,
+      strictConfig: options.strictConfig,
       outputSchema: options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined,
     };
     const lastMessageFile = options.outputLastMessage
@@ -52,7 +60,7 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     const prompt = await resolvePrompt(options.prompt, io.stdin, (line) => io.stderr.write(`${line}\n`));
     // exec never blocks on a human: every approval it would need is denied and the model is told.
     const deps = {
-      home,
+      home: nightshiftHome(io.env),
       env: io.env,
       version: VERSION,
       ossReporter: streamReporter(io.stderr as NodeJS.WriteStream),
@@ -62,13 +70,18 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       : await createSession(spec, deps);
 
     const controller = new AbortController();
-    const onSigint = () => controller.abort(new Error("interrupted"));
-    process.once("SIGINT", onSigint);
-    const json = new JsonEventPrinter((line) => io.stdout.write(line));
+    let stoppedBy: string | null = null;
+    const onSignal = (signal: NodeJS.Signals) => {
+      stoppedBy ??= signal;
+      controller.abort(new Error(`interrupted by ${signal}`));
+    };
+    for (const signal of Object.keys(SIGNAL_EXIT)) process.on(signal, onSignal);
+    const printer = new JsonEventPrinter((line) => io.stdout.write(line));
     const human = new HumanPrinter((text) => io.stderr.write(text), {
       showReasoning: session.showRawReasoning ?? Boolean(options.oss),
+      style: useColor(options.color, io.stderr as NodeJS.WriteStream, io.env) ? COLOR : PLAIN,
     });
-    const print = (event: AgentEvent) => (options.json ? json.handle(event) : human.handle(event));
+    const print = (event: AgentEvent) => (json ? printer.handle(event) : human.handle(event));
 
     print(session.configuredEvent());
     for (const warning of session.warnings) print({ type: "warning", message: warning });
@@ -85,20 +98,20 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
         if (event.type === "turn_failed" || event.type === "turn_stopped") failed = true;
       }
     } finally {
-      process.off("SIGINT", onSigint);
+      for (const signal of Object.keys(SIGNAL_EXIT)) process.off(signal, onSignal);
       await session.close();
     }
-    if (!options.json) io.stderr.write(`${session.summary()}\n`);
+    if (!json) io.stderr.write(`${session.summary()}\n`);
     const fileProblem = lastMessageFile?.write(lastMessage ?? "") ?? null;
     if (fileProblem) {
       io.stderr.write(`nightshift: ${fileProblem}\n`);
       failed = true;
     }
-    if (!options.json && lastMessage !== null) {
+    if (!json && lastMessage !== null) {
       const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
       io.stdout.write(`${tty ? terminalSafe(lastMessage) : lastMessage}\n`);
     }
-    if (controller.signal.aborted) return 130;
+    if (stoppedBy) return SIGNAL_EXIT[stoppedBy] ?? 130;
     return failed ? 1 : 0;
   } catch (err) {
     await session?.close();

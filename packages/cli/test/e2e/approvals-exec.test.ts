@@ -46,7 +46,7 @@ describe("approvals through nightshift exec (every question is answered 'denied'
   it("ignores an escalation request under exec's default policy (never): the command runs sandboxed", async () => {
     h = await startHarness(scenario());
     const target = outsideFile("escalated.txt");
-    const { output, item } = await runShell(WORKSPACE_ONLY, {
+    const { output, item } = await runShell(["-s", "workspace-write", ...WORKSPACE_ONLY], {
       command: ["bash", "-lc", `touch ran.marker && echo x > ${target}`],
       sandbox_permissions: "require_escalated",
       justification: "needs to write outside",

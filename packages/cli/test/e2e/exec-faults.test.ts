@@ -34,7 +34,9 @@ describe("exec retries transient faults", () => {
       expect(h.server.failures).toEqual([]);
       expect(result.code).toBe(0);
       const events = h.jsonEvents(result);
-      expect(events.some((e) => e.type === "error" && /Reconnecting\.\.\. 1\//.test(e.message))).toBe(true);
+      // A retry is its own event: "error" is what Codex's readers take as fatal.
+      expect(events.some((e) => e.type === "retry" && /Reconnecting\.\.\. 1\//.test(e.message))).toBe(true);
+      expect(events.some((e) => e.type === "error")).toBe(false);
       expect(events.at(-1)!.type).toBe("turn.completed");
       expect(h.server.requests).toHaveLength(2);
       // The retry sends exactly the same request.
@@ -80,6 +82,17 @@ describe("exec retries transient faults", () => {
     expect(result.stderr).toMatch(/HTTP 500/);
     expect(result.stderr).toMatch(/gave up after 3 attempts/);
     expect(h.server.requests).toHaveLength(3);
+  });
+
+  it("reports a fatal error in --json as Codex does: an error event, then turn.failed", async () => {
+    h = await startHarness(scenario({ fault: { type: "http", status: 500 }, times: 2 }), { maxRetries: 1 });
+    const result = await h.run(["exec", "--json", "hello"]);
+    expect(result.code).toBe(1);
+    const events = h.jsonEvents(result);
+    expect(events.slice(-2).map((e) => e.type)).toEqual(["error", "turn.failed"]);
+    expect(events.at(-2).message).toMatch(/gave up after 2 attempts/);
+    expect(events.at(-1).error.message).toBe(events.at(-2).message);
+    expect(events.filter((e) => e.type === "retry")).toHaveLength(1);
   });
 
   it("never re-runs a tool that already ran when the stream is cut after the call", async () => {

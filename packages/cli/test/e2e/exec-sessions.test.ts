@@ -203,7 +203,7 @@ describe("the JSONL event stream", () => {
   });
 
   it("applies -c overrides and profiles, and rejects bad config with the key named", async () => {
-    h = await startHarness(scenario(reply(text("ok"))), {
+    h = await startHarness(scenario(reply(text("ok")), reply(text("still ok"))), {
       config: '[profiles.deep]\nmodel = "gpt-5.4"\nmodel_reasoning_effort = "high"\n',
     });
     const result = await h.run(["exec", "-p", "deep", "-c", 'model_verbosity="low"', "hi"]);
@@ -215,7 +215,45 @@ describe("the JSONL event stream", () => {
     const bad = await h.run(["exec", "-c", "sandbox_mode=sideways", "hi"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/sandbox_mode/);
+    // An unknown key is ignored with one warning naming where it came from, or refused when strict.
+    const strict = await h.run(["exec", "--strict-config", "-c", "modle=x", "hi"]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/unknown configuration key\(s\): "modle" \(-c\)/);
     const typo = await h.run(["exec", "-c", "modle=x", "hi"]);
-    expect(typo.stderr).toMatch(/unknown key\(s\) "modle"/);
+    expect(typo.code).toBe(0);
+    expect(typo.stderr).toMatch(/ignoring configuration key\(s\) nightshift does not know: modle \(-c\)/);
+  });
+
+  it("accepts a real Codex config.toml, warning once about the keys it ignores", async () => {
+    h = await startHarness(scenario(reply(text("ok"))), {
+      config: [
+        "hide_agent_reasoning = true",
+        'file_opener = "vscode"',
+        "[features]",
+        "web_search_request = true",
+        '[projects."/some/where"]',
+        'trust_level = "trusted"',
+      ].join("\n"),
+    });
+    const result = await h.run(["exec", "hi"]);
+    expect(result.code).toBe(0);
+    const warnings = result.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("warning: ignoring configuration"));
+    expect(warnings).toHaveLength(1);
+    for (const key of ["hide_agent_reasoning", "file_opener", "features", "projects"])
+      expect(warnings[0]).toContain(key);
+  });
+
+  it("reads -p NAME from NAME.config.toml beside config.toml, as Codex does", async () => {
+    h = await startHarness(scenario(reply(text("ok"))));
+    fs.writeFileSync(
+      path.join(h.home, "fast.config.toml"),
+      'model = "gpt-5.4"\nmodel_reasoning_effort = "low"\n',
+    );
+    const result = await h.run(["exec", "-p", "fast", "hi"]);
+    expect(result.code).toBe(0);
+    expect(h.server.requests[0]!.body!.model).toBe("gpt-5.4");
+    expect(h.server.requests[0]!.body!.reasoning.effort).toBe("low");
   });
 });

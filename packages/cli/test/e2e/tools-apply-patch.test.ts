@@ -61,7 +61,7 @@ describe("apply_patch through nightshift exec", () => {
     write("gone.txt", "bye\n");
     write("old/name.txt", "moving\n");
 
-    const result = await h.run(["exec", "--json", "edit the files"]);
+    const result = await h.run(["exec", "-s", "workspace-write", "--json", "edit the files"]);
     expect(h.server.failures).toEqual([]);
     expect(result.code).toBe(0);
 
@@ -102,7 +102,7 @@ describe("apply_patch through nightshift exec", () => {
     );
     write("edit.txt", "one\ntwo\n");
 
-    const result = await h.run(["exec", "-m", "some-unknown-model", "edit"]);
+    const result = await h.run(["exec", "-s", "workspace-write", "-m", "some-unknown-model", "edit"]);
     expect(h.server.failures).toEqual([]);
     expect(result.code).toBe(0);
     const tool = h.server.requests[0]!.body!.tools.find((t: { name: string }) => t.name === "apply_patch");
@@ -131,7 +131,7 @@ describe("apply_patch through nightshift exec", () => {
     );
     fs.mkdirSync(path.join(h.workspace, "sub"));
 
-    const result = await h.run(["exec", "--json", "patch via shell"]);
+    const result = await h.run(["exec", "-s", "workspace-write", "--json", "patch via shell"]);
     expect(h.server.failures).toEqual([]);
     expect(result.code).toBe(0);
     expect(outputFor(1, "s1")).toMatchObject({
@@ -152,7 +152,7 @@ describe("apply_patch through nightshift exec", () => {
     h = await startHarness(
       scenario(reply(functionCall("shell", { command: ["bash", "-lc", heredoc] }, "s1")), reply(text("ok"))),
     );
-    const result = await h.run(["exec", "--json", "patch via shell"]);
+    const result = await h.run(["exec", "-s", "workspace-write", "--json", "patch via shell"]);
     expect(result.code).toBe(0);
     expect(read("top.txt")).toBe("via heredoc\n");
     const items = h
@@ -179,7 +179,7 @@ describe("apply_patch through nightshift exec", () => {
     );
     write("edit.txt", "real content\n");
 
-    const result = await h.run(["exec", "--json", "edit"]);
+    const result = await h.run(["exec", "-s", "workspace-write", "--json", "edit"]);
     expect(h.server.failures).toEqual([]);
     expect(result.code).toBe(0);
     const output = outputFor(1, "bad").output;
@@ -235,7 +235,13 @@ describe("apply_patch through nightshift exec", () => {
     fs.mkdirSync(outside);
     fs.symlinkSync(outside, path.join(h.workspace, "link"));
 
-    const result = await h.run(["exec", ...WORKSPACE_ONLY, "write through the link"]);
+    const result = await h.run([
+      "exec",
+      "-s",
+      "workspace-write",
+      ...WORKSPACE_ONLY,
+      "write through the link",
+    ]);
     expect(h.server.failures).toEqual([]);
     expect(result.code).toBe(0);
     expect(outputFor(1, "sym").output).toMatch(

@@ -3,6 +3,7 @@ import type { ModelClient, ModelRequest } from "../model/client.js";
 import { ModelError } from "../model/errors.js";
 import { addUsage, type ResponseItem, type Usage, userMessage, ZERO_USAGE } from "../model/items.js";
 import type { TurnContext } from "../session/rollout-types.js";
+import { StorageError } from "../session/storage-error.js";
 import type { SessionLog } from "../session/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import { EventStream } from "./event-stream.js";
@@ -272,6 +273,17 @@ export class Agent implements TurnScope {
         this.#end(turnId, "stopped");
         return;
       }
+      const storage = err instanceof StorageError ? err : this.#events.storageError;
+      if (storage) {
+        this.emit({
+          type: "turn_failed",
+          turnId,
+          usage,
+          error: { message: storage.message, kind: "storage" },
+        });
+        this.#end(turnId, "failed");
+        return;
+      }
       const aborted = signal.aborted;
       const kind = err instanceof ModelError ? err.kind : aborted ? "aborted" : "internal";
       const message = aborted ? "turn aborted by user" : (err as Error).message;
@@ -281,8 +293,13 @@ export class Agent implements TurnScope {
   }
 
   #end(turnId: string, status: "completed" | "failed" | "aborted" | "stopped"): void {
-    this.#deps.rollout.append("turn_end", { status, turn_id: turnId });
-    this.#deps.rollout.sync();
+    try {
+      this.#deps.rollout.append("turn_end", { status, turn_id: turnId });
+      this.#deps.rollout.sync();
+    } catch (err) {
+      // A broken log was reported as the turn's failure; a new failure here has no one to tell.
+      if (!(err instanceof StorageError)) throw err;
+    }
   }
 
   /** One sampling request through the retry path; a context overflow compacts once and retries. */

@@ -13,6 +13,7 @@ export class EventStream {
   #deliver: ((event: SessionEvent) => void) | null = null;
   #turnId: string | null = null;
   #abort: AbortController | null = null;
+  #storageError: Error | null = null;
 
   constructor(args: { firstSeq: number; now: () => number; persist: (event: SessionEvent) => void }) {
     this.#seq = args.firstSeq;
@@ -28,6 +29,11 @@ export class EventStream {
     return this.#seq;
   }
 
+  /** The failure that stopped events being persisted, if any. */
+  get storageError(): Error | null {
+    return this.#storageError;
+  }
+
   /** Emits to the running task's consumer; between tasks nobody listens and nothing is kept. */
   emit(event: AgentEvent): void {
     const deliver = this.#deliver;
@@ -38,7 +44,15 @@ export class EventStream {
       ts: new Date(this.#now()).toISOString(),
       turnId: this.#turnId,
     } as SessionEvent;
-    if (REPLAYED_EVENT_TYPES.has(event.type)) this.#persist(enveloped);
+    if (REPLAYED_EVENT_TYPES.has(event.type) && !this.#storageError) {
+      try {
+        this.#persist(enveloped);
+      } catch (err) {
+        // The face still gets the event; the task stops, since nothing more can be recorded.
+        this.#storageError = err instanceof Error ? err : new Error(String(err));
+        this.#abort?.abort(this.#storageError);
+      }
+    }
     deliver(enveloped);
   }
 

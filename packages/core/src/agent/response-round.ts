@@ -8,6 +8,7 @@ import {
   type Usage,
   ZERO_USAGE,
 } from "../model/items.js";
+import { StorageError } from "../session/storage-error.js";
 import type { AgentEvent } from "./events.js";
 import type { RepeatFilter } from "./repeat-filter.js";
 import { ReadWriteLock } from "./rw-lock.js";
@@ -50,6 +51,7 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
   let usage: Usage = { ...ZERO_USAGE };
   let error: ModelError | undefined;
   let repeatedCalls = 0;
+  let storage: StorageError | undefined;
   try {
     for await (const event of env.client.stream(env.request, signal)) {
       switch (event.type) {
@@ -86,16 +88,27 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
       }
     }
   } catch (err) {
-    error =
-      err instanceof ModelError ? err : new ModelError("transport", (err as Error).message, { cause: err });
+    if (err instanceof StorageError) storage = err;
+    else
+      error =
+        err instanceof ModelError ? err : new ModelError("transport", (err as Error).message, { cause: err });
   }
   const settled = await Promise.allSettled(inFlight);
   const results = calls.map((call, index) => {
     const outcome = settled[index]!;
     const value = outcome.status === "fulfilled" ? outcome.value : null;
-    env.record(value ? value.output : outputItemFor(call, "aborted"));
+    if (!storage) {
+      try {
+        env.record(value ? value.output : outputItemFor(call, "aborted"));
+      } catch (err) {
+        if (!(err instanceof StorageError)) throw err;
+        storage = err;
+      }
+    }
     return { call, outcome: value };
   });
+  // Nothing more can be recorded, so nothing more may be acted on: the turn ends here.
+  if (storage) throw storage;
   return { calls: results, repeatedCalls, usage, error };
 }
 

@@ -1,5 +1,6 @@
 import { ModelError } from "../model/errors.js";
 import { retryBudget, retryDelayMs } from "../model/retry.js";
+import { StorageError } from "../session/storage-error.js";
 import type { Clock } from "./clock.js";
 
 export type RetryLimits = { requestMaxRetries: number; streamMaxRetries: number };
@@ -33,6 +34,8 @@ export async function withRetries<T>(
     try {
       return await attempt();
     } catch (err) {
+      // A session that cannot be written must not go on: nothing may be acted on unrecorded.
+      if (err instanceof StorageError) throw err;
       error =
         err instanceof ModelError ? err : new ModelError("transport", (err as Error).message, { cause: err });
     }

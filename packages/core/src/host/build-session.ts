@@ -25,6 +25,7 @@ import { probeSandbox } from "../sandbox/probe.js";
 import { assertSandboxUsable, createCommandRunner } from "../sandbox/runner.js";
 import { JsonlSessionStore } from "../session/jsonl-store.js";
 import type { LoadedSession } from "../session/rollout-reader.js";
+import { describeCause, makeDirectory } from "../session/storage-error.js";
 import type { SessionLog, SessionRef, SessionStore } from "../session/store.js";
 import { builtinTools } from "../tools/builtin.js";
 import { ToolRegistry } from "../tools/registry.js";
@@ -255,6 +256,7 @@ export async function buildSession(args: {
       runtime,
       model: info,
       close: closeAll,
+      env,
     });
   } catch (err) {
     await closeAll();
@@ -274,16 +276,16 @@ function createStored(store: SessionStore, meta: Parameters<SessionStore["create
   try {
     return store.create(meta);
   } catch (err) {
-    throw new SetupError(`cannot create the session's file: ${(err as Error).message}`);
+    throw new SetupError((err as Error).message);
   }
 }
 
 function scratchDirFor(home: string, id: string): string {
   const dir = path.join(home, "scratch", id);
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirectory(dir);
   } catch (err) {
-    throw new SetupError(`cannot create the scratch folder ${dir}: ${(err as Error).message}`);
+    throw new SetupError(`cannot create the scratch folder ${dir}: ${describeCause(err)}`);
   }
   return dir;
 }

@@ -5,7 +5,7 @@ import { loadRollout } from "../session/rollout-reader.js";
 import type { SessionQuery, SessionRef } from "../session/store.js";
 import { buildSession, type HostDeps, type SessionExtensions, storeOf } from "./build-session.js";
 import { clampToCeiling, type SessionCeiling } from "./ceiling.js";
-import { loadConfigToml } from "./config/load.js";
+import { loadConfig } from "./config/load.js";
 import { type CliOverrides, type RuntimeConfig, resolveRuntimeConfig } from "./config/resolve.js";
 import { SetupError } from "./errors.js";
 import { ensureOssReady } from "./oss/ready.js";
@@ -21,6 +21,12 @@ export type SessionSpec = {
   profile?: string;
   sandbox?: SandboxMode;
   approvalPolicy?: ApprovalPolicy;
+  /** The sandbox when neither a flag nor config.toml chooses one (exec: read-only, as Codex). */
+  defaultSandbox?: SandboxMode;
+  /** More writable roots for workspace-write (`--add-dir`), beside config.toml's. */
+  writableRoots?: string[];
+  /** Unknown config keys are errors rather than warnings (`--strict-config`). */
+  strictConfig?: boolean;
   /** Use a local model server (`--oss`), checked and prepared before the session starts. */
   oss?: boolean;
   localProvider?: string;
@@ -34,13 +40,22 @@ export type SessionSpec = {
   extensions?: SessionExtensions;
 };
 
-/** Loads and resolves configuration for a spec; throws ConfigError with an actionable message. */
-export function resolveSpec(spec: SessionSpec, deps: Pick<HostDeps, "home" | "env">): RuntimeConfig {
+/**
+ * Loads and resolves configuration for a spec (throwing ConfigError with an actionable message),
+ * with the warnings loading produced.
+ */
+export function resolveSpec(
+  spec: SessionSpec,
+  deps: Pick<HostDeps, "home" | "env">,
+): { runtime: RuntimeConfig; warnings: string[] } {
   const cwd = path.resolve(spec.cwd);
   if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
     throw new SetupError(`the working directory ${cwd} does not exist or is not a directory`);
   }
-  const toml = loadConfigToml(deps.home, spec.config ?? []);
+  const { toml, warnings } = loadConfig(deps.home, spec.config ?? [], {
+    profile: spec.profile,
+    strict: spec.strictConfig,
+  });
   const flags: CliOverrides = {
     cwd,
     model: spec.model,
@@ -49,16 +64,17 @@ export function resolveSpec(spec: SessionSpec, deps: Pick<HostDeps, "home" | "en
     approvalPolicy: spec.approvalPolicy,
     oss: spec.oss,
     localProvider: spec.localProvider,
+    defaultSandbox: spec.defaultSandbox,
+    writableRoots: spec.writableRoots,
   };
-  return resolveRuntimeConfig(toml, flags, deps.env);
+  return { runtime: resolveRuntimeConfig(toml, flags, deps.env), warnings };
 }
 
 async function prepare(
   spec: SessionSpec,
   deps: HostDeps,
 ): Promise<{ runtime: RuntimeConfig; warnings: string[] }> {
-  let runtime = resolveSpec(spec, deps);
-  const warnings: string[] = [];
+  let { runtime, warnings } = resolveSpec(spec, deps);
   if (spec.ceiling) {
     const clamped = clampToCeiling(runtime, spec.ceiling);
     runtime = clamped.runtime;

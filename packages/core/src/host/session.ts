@@ -8,6 +8,7 @@ import type { ResponseItem, Usage } from "../model/items.js";
 import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
 import type { SessionRef, SessionStore } from "../session/store.js";
 import type { RuntimeConfig } from "./config/resolve.js";
+import { notifyTurnComplete } from "./notify.js";
 
 /** What a face may change between turns; the next turn tells the model what changed. */
 export type SettingsChange = {
@@ -46,6 +47,7 @@ export class Session {
   readonly #runtime: RuntimeConfig;
   #model: ModelInfo;
   readonly #close: () => Promise<void>;
+  readonly #env: NodeJS.ProcessEnv;
   #closed = false;
 
   constructor(args: {
@@ -57,7 +59,9 @@ export class Session {
     runtime: RuntimeConfig;
     model: ModelInfo;
     close: () => Promise<void>;
+    env: NodeJS.ProcessEnv;
   }) {
+    this.#env = args.env;
     this.#agent = args.agent;
     this.#store = args.store;
     this.#ref = { createdAt: "", updatedAt: "", ...args.ref };
@@ -109,11 +113,22 @@ export class Session {
    * Runs one turn on `input` (text or items) until the model is done, the signal aborts, or a
    * limit stops it. Events carry seq, ts and turnId; the replayable ones are persisted.
    */
-  runTurn(
+  async *runTurn(
     input: string | ResponseItem[],
     options: { signal: AbortSignal; limits?: TurnLimits },
   ): AsyncGenerator<SessionEvent> {
-    return this.#agent.runTurn(input, options.signal, options.limits);
+    for await (const event of this.#agent.runTurn(input, options.signal, options.limits)) {
+      yield event;
+      if (event.type === "turn_completed") {
+        const inputMessages = typeof input === "string" ? [input] : input.flatMap((item) => textOf(item));
+        notifyTurnComplete(
+          this.#runtime.toml.notify,
+          event,
+          { sessionId: this.id, cwd: this.settings.cwd, inputMessages },
+          this.#env,
+        );
+      }
+    }
   }
 
   /** Compacts the history now. */
@@ -180,4 +195,9 @@ export class Session {
     this.#closed = true;
     await this.#close();
   }
+}
+
+function textOf(item: ResponseItem): string[] {
+  if (item.type !== "message" || item.role !== "user") return [];
+  return item.content.flatMap((part) => (part.type === "input_text" ? [part.text] : []));
 }

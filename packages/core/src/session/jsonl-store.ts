@@ -5,7 +5,8 @@ import { type LoadedSession, loadRollout, readRolloutEvents } from "./rollout-re
 import type { SessionMeta } from "./rollout-types.js";
 import { RolloutWriter, rolloutPathFor } from "./rollout-writer.js";
 import { SessionIndex, type SessionRef } from "./session-index.js";
-import { SessionLock } from "./session-lock.js";
+import { SessionBusyError, SessionLock } from "./session-lock.js";
+import { makeDirectory, StorageError } from "./storage-error.js";
 import type { SessionLog, SessionQuery, SessionStore } from "./store.js";
 
 /**
@@ -25,8 +26,13 @@ export class JsonlSessionStore implements SessionStore {
 
   create(meta: SessionMeta): SessionLog {
     const file = rolloutPathFor(this.#home, meta.id, new Date(meta.created_at));
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const lock = SessionLock.acquire(file);
+    let lock: SessionLock;
+    try {
+      makeDirectory(path.dirname(file));
+      lock = SessionLock.acquire(file);
+    } catch (err) {
+      throw new StorageError("create the session file", file, err);
+    }
     try {
       const writer = new RolloutWriter(file, this.#now);
       writer.append("session_meta", meta);
@@ -37,7 +43,11 @@ export class JsonlSessionStore implements SessionStore {
         createdAt: meta.created_at,
         updatedAt: meta.created_at,
       };
-      this.#index.append(ref);
+      try {
+        this.#index.append(ref);
+      } catch {
+        // The index only speeds up finding sessions; a rebuild recovers it.
+      }
       return this.#log(writer, lock, ref);
     } catch (err) {
       lock.release();
@@ -46,7 +56,13 @@ export class JsonlSessionStore implements SessionStore {
   }
 
   open(ref: SessionRef): { loaded: LoadedSession; log: SessionLog } {
-    const lock = SessionLock.acquire(ref.path);
+    let lock: SessionLock;
+    try {
+      lock = SessionLock.acquire(ref.path);
+    } catch (err) {
+      if (err instanceof SessionBusyError) throw err;
+      throw new StorageError("open the session file", ref.path, err);
+    }
     try {
       const loaded = loadRollout(ref.path);
       const writer = new RolloutWriter(ref.path, this.#now);

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { RolloutLineType, RolloutPayload } from "./rollout-types.js";
+import { makeDirectory, StorageError } from "./storage-error.js";
 import type { SessionLog } from "./store.js";
 
 /**
@@ -12,29 +13,52 @@ export class RolloutWriter implements SessionLog {
   #fd: number | null;
   readonly #now: () => Date;
 
+  /** Set once a write failed: a line may be torn, so nothing more is appended in this process. */
+  #broken: StorageError | null = null;
+
   constructor(filePath: string, now: () => Date) {
     this.path = filePath;
     this.#now = now;
-    fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
-    this.#fd = fs.openSync(filePath, "a+", 0o600);
-    // A process killed mid-write leaves a torn last line; end it so the next line stays whole.
-    if (!endsWithNewline(this.#fd)) writeFully(this.#fd, "\n");
+    try {
+      makeDirectory(path.dirname(filePath));
+      this.#fd = fs.openSync(filePath, "a+", 0o600);
+      // A process killed mid-write leaves a torn last line; end it so the next line stays whole.
+      if (!endsWithNewline(this.#fd)) writeFully(this.#fd, "\n");
+    } catch (err) {
+      throw new StorageError("open the session file", filePath, err);
+    }
   }
 
   append<T extends RolloutLineType>(type: T, payload: RolloutPayload<T>): void {
+    if (this.#broken) throw this.#broken;
     if (this.#fd === null) throw new Error(`rollout ${this.path} is closed`);
     const line = `${JSON.stringify({ timestamp: this.#now().toISOString(), type, payload })}\n`;
-    writeFully(this.#fd, line);
+    try {
+      writeFully(this.#fd, line);
+    } catch (err) {
+      this.#broken = new StorageError("write the session file", this.path, err);
+      throw this.#broken;
+    }
   }
 
   /** Flushes to disk; called at turn boundaries (a crash of the machine, not just the process). */
   sync(): void {
-    if (this.#fd !== null) fs.fsyncSync(this.#fd);
+    if (this.#fd === null || this.#broken) return;
+    try {
+      fs.fsyncSync(this.#fd);
+    } catch (err) {
+      this.#broken = new StorageError("flush the session file", this.path, err);
+      throw this.#broken;
+    }
   }
 
   close(): void {
     if (this.#fd === null) return;
-    fs.closeSync(this.#fd);
+    try {
+      fs.closeSync(this.#fd);
+    } catch {
+      // Closing after a failed write can fail again; the descriptor is gone either way.
+    }
     this.#fd = null;
   }
 }

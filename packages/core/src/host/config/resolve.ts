@@ -16,6 +16,10 @@ export type CliOverrides = {
   cwd: string;
   oss?: boolean;
   localProvider?: string;
+  /** The sandbox when neither the flag nor config chooses one (default workspace-write). */
+  defaultSandbox?: SandboxMode;
+  /** More writable roots beside config's (`--add-dir`). */
+  writableRoots?: string[];
 };
 
 /** Configuration after profiles, flags and environment are applied. */
@@ -52,7 +56,7 @@ export function resolveRuntimeConfig(
     : (settings.model_provider ?? "openai");
   const provider = resolveProvider(providerId, toml.model_providers, env);
   const ws = toml.sandbox_workspace_write ?? {};
-  const mode = flags.sandbox ?? settings.sandbox_mode ?? "workspace-write";
+  const mode = flags.sandbox ?? settings.sandbox_mode ?? flags.defaultSandbox ?? "workspace-write";
   return {
     // With --oss a top-level `model` (usually a hosted one) is ignored: -m, the profile's, or the local default.
     model:
@@ -63,7 +67,9 @@ export function resolveRuntimeConfig(
     provider,
     sandbox: {
       mode,
-      writableRoots: (ws.writable_roots ?? []).map((root) => path.resolve(flags.cwd, root)),
+      writableRoots: [...(ws.writable_roots ?? []), ...(flags.writableRoots ?? [])].map((root) =>
+        path.resolve(flags.cwd, root),
+      ),
       networkAccess: ws.network_access ?? false,
       excludeTmpdirEnvVar: ws.exclude_tmpdir_env_var,
       excludeSlashTmp: ws.exclude_slash_tmp,
