@@ -16,7 +16,15 @@ function fakeBwrap(name: string, script: string): string {
 describe("probeSandbox", () => {
   it("finds a working bubblewrap with the seccomp filter on this machine", async () => {
     const probe = await probeSandbox({ env: { PATH: "/usr/bin:/bin" }, cwd: base });
-    expect(probe).toEqual({ available: true, kind: "bwrap", bwrapPath: "/usr/bin/bwrap", seccomp: true });
+    expect(probe).toMatchObject({
+      available: true,
+      kind: "bwrap",
+      bwrapPath: "/usr/bin/bwrap",
+      seccomp: true,
+    });
+    // Root gets the PID-namespace cap (Linux 6.14+), anyone else RLIMIT_NPROC through prlimit.
+    const cap = probe.available && probe.kind === "bwrap" ? probe.processCap : null;
+    expect(cap?.kind).toBe(process.getuid?.() === 0 ? "pid-namespace" : "rlimit");
   });
 
   it("explains a bwrap that cannot create user namespaces", async () => {
@@ -48,11 +56,12 @@ describe("probeSandbox", () => {
       "bwrap-no-seccomp",
       'case "$*" in *--seccomp*) echo "bwrap: seccomp" >&2; exit 1;; esac; exit 0',
     );
-    expect(await probeSandbox({ bwrapPath: noSeccomp })).toEqual({
+    expect(await probeSandbox({ bwrapPath: noSeccomp, processCap: null })).toEqual({
       available: true,
       kind: "bwrap",
       bwrapPath: noSeccomp,
       seccomp: false,
+      processCap: null,
     });
   });
 
@@ -79,7 +88,8 @@ describe("findBwrap", () => {
     const ws = path.join(base, "ws");
     fs.mkdirSync(path.join(ws, "bin"), { recursive: true });
     fs.writeFileSync(path.join(ws, "bin", "bwrap"), "#!/bin/sh\n", { mode: 0o755 });
-    expect(findBwrap(`${ws}/bin:relative/bin:/usr/bin`, ws)).toBe("/usr/bin/bwrap");
-    expect(findBwrap(`${ws}/bin`, path.join(base, "elsewhere"))).toBe(`${ws}/bin/bwrap`);
+    expect(findBwrap(`${ws}/bin:relative/bin:/usr/bin`, [ws])).toBe("/usr/bin/bwrap");
+    // Under /tmp (world-writable) it is not taken even when the workspace is elsewhere.
+    expect(findBwrap(`${ws}/bin`, [path.join(base, "elsewhere")])).toBe("/usr/bin/bwrap");
   });
 });
