@@ -38,10 +38,12 @@ export {
   SANDBOX_EXEC_PATH,
   type SandboxProbe,
 } from "./probe.js";
+export { findProcessCap, MIN_PID_MAX, type ProcessCap, processCapArgv } from "./process-cap.js";
 export {
   type LayoutMount,
   layoutMounts,
   MAX_PROTECTED_PATHS,
+  pinSessionPaths,
   planSandboxLayout,
   type SandboxLayout,
 } from "./protected-paths.js";

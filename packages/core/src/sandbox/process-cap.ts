@@ -7,10 +7,11 @@
  *   that sandbox's processes, and the hard limit cannot be raised from inside.
  * - `pid-namespace`, for root: the kernel never applies RLIMIT_NPROC to root (uid 0 of the initial
  *   namespace, whatever namespace it runs in). Instead the command's bwrap starts in a PID
- *   namespace of its own whose `pid_max` (per PID namespace since Linux 6.14) is set just above
- *   the cap: every process of the sandbox needs a PID there too, so no more than the cap can
- *   exist. `setpriv --pdeathsig KILL` and `unshare --kill-child` keep the tree tied to us, as
- *   bwrap's `--die-with-parent` does. On older kernels the same write would change the host's
+ *   namespace of its own whose `pid_max` (per PID namespace since Linux 6.14: a write to
+ *   /proc/sys/kernel/pid_max sets the writer's own namespace's) is set just above the cap: every
+ *   process of the sandbox needs a PID there too, so no more than the cap can exist.
+ *   `setpriv --pdeathsig KILL` and `unshare --kill-child` keep the tree tied to us, as bwrap's
+ *   `--die-with-parent` does. On older kernels the same write would change the host's
  *   `pid_max`, so this is only used from 6.14 on.
  */
 export type ProcessCap =
@@ -61,7 +62,6 @@ export function processCapArgv(cap: ProcessCap, maxProcesses: number): { outer: 
       "--pid",
       "--fork",
       "--kill-child",
-      "--mount-proc",
       "--",
       cap.shPath,
       "-c",

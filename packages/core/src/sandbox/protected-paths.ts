@@ -102,6 +102,23 @@ export function planSandboxLayout(
 }
 
 /**
+ * For session setup: pins the working directory, the writable roots and the protected paths
+ * (nightshift's home among them) and runs the searches for protected folders now, so a change
+ * is caught from the first command on and the cost is paid once. Returns the message to show
+ * when the sandbox cannot be built (then commands would be refused), else null. Only
+ * workspace-write has anything to pin.
+ */
+export function pinSessionPaths(
+  policy: SandboxPolicy,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  pins: SessionPins,
+): string | null {
+  const layout = planSandboxLayout(policy, cwd, env, pins);
+  return "error" in layout ? layout.error : null;
+}
+
+/**
  * The mounts of a layout in the order they must be made: shallow paths first (a later mount of
  * a parent would hide what was mounted inside it), a read-only path after a writable one at the
  * same place. Writable paths inside a read-only one are left out: a protected path wins over a
