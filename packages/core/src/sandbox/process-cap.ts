@@ -49,9 +49,11 @@ export function findProcessCap(options: FindProcessCapOptions): ProcessCap | nul
  */
 export function processCapArgv(cap: ProcessCap, maxProcesses: number): { outer: string[]; inner: string[] } {
   if (cap.kind === "rlimit") return { outer: [], inner: [cap.prlimitPath, `--nproc=${maxProcesses}`, "--"] };
-  // bwrap, its init and the command's first process also take PIDs below pid_max.
-  const pidMax = Math.max(MIN_PID_MAX, maxProcesses + 3);
-  const setPidMax = 'echo "$0" > /proc/sys/kernel/pid_max && exec "$@"';
+  // sh, bwrap, its init and the command's first process also take PIDs below pid_max.
+  const pidMax = Math.max(MIN_PID_MAX, maxProcesses + 4);
+  // sh stays as the namespace's init and runs bwrap as its child: an init ignores SIGTERM from
+  // outside, so bwrap (not an init) is what a stop signal to the process group must reach.
+  const setPidMax = 'echo "$0" > /proc/sys/kernel/pid_max && "$@"';
   return {
     outer: [
       cap.setprivPath,

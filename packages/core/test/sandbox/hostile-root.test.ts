@@ -241,6 +241,36 @@ sys.stdout.flush()
     );
   });
 
+  it("stops on SIGTERM alone: the process cap's wrapper does not shield the command", async () => {
+    const w = makeWorkspace();
+    // No SIGKILL fallback within the test's time: only the first SIGTERM can end the command.
+    const patient = createCommandRunner({
+      sandbox: probe,
+      env: { PATH: process.env.PATH },
+      killGraceMs: 600_000,
+    });
+    const stop = new AbortController();
+    const marker = `${Date.now() % 100_000}.321`;
+    const running = bash(
+      w.ws,
+      `echo started; sleep ${marker}`,
+      {
+        signal: stop.signal,
+        onOutput: (text) => {
+          if (text.includes("started")) stop.abort();
+        },
+      },
+      patient,
+    );
+    const result = await running;
+    const left = livingProcessesWith(marker);
+    record(
+      "stop a sandboxed command with SIGTERM (no SIGKILL)",
+      result.aborted && left.length === 0,
+      `aborted, ${left.length} left`,
+    );
+  });
+
   it("cannot reach a host datagram socket through a socketpair (network off)", async () => {
     const w = makeWorkspace();
     const receiver = await datagramReceiver(path.join(base, "dgram.sock"));
