@@ -17,7 +17,13 @@ if (!probe.available) {
   process.exit(0);
 }
 const runner = createCommandRunner({ sandbox: probe, env: process.env });
-const policies: [string, SandboxPolicy][] = [
+// The same sandbox without the per-command process cap, to show what the cap costs.
+const uncapped = createCommandRunner({
+  sandbox: probe.kind === "bwrap" ? { ...probe, processCap: null } : probe,
+  env: process.env,
+});
+const workspaceWrite: SandboxPolicy = { mode: "workspace-write", writableRoots: [], networkAccess: false };
+const policies: [string, SandboxPolicy, CommandRunner?][] = [
   [
     "unsandboxed (danger-full-access)",
     { mode: "danger-full-access", writableRoots: [], networkAccess: false },
@@ -25,6 +31,7 @@ const policies: [string, SandboxPolicy][] = [
   ["workspace-write, network off", { mode: "workspace-write", writableRoots: [], networkAccess: false }],
   ["workspace-write, network on", { mode: "workspace-write", writableRoots: [], networkAccess: true }],
   ["read-only", { mode: "read-only", writableRoots: [], networkAccess: false }],
+  ["workspace-write, network off, no process cap", workspaceWrite, uncapped],
 ];
 
 async function time(run: CommandRunner, policy: SandboxPolicy): Promise<number> {
@@ -41,11 +48,11 @@ async function time(run: CommandRunner, policy: SandboxPolicy): Promise<number> 
 }
 
 const results = new Map<string, number[]>();
-for (let i = 0; i < 5; i++) for (const [, policy] of policies) await time(runner, policy);
+for (let i = 0; i < 5; i++) for (const [, policy, run] of policies) await time(run ?? runner, policy);
 for (let i = 0; i < RUNS; i++) {
-  for (const [name, policy] of policies) {
+  for (const [name, policy, run] of policies) {
     const list = results.get(name) ?? [];
-    list.push(await time(runner, policy));
+    list.push(await time(run ?? runner, policy));
     results.set(name, list);
   }
 }
@@ -62,6 +69,6 @@ for (const [name] of policies) {
 }
 console.log(table(rows));
 console.log(
-  `(${RUNS} runs of \`true\` each, interleaved; sandbox: ${probe.kind}${probe.kind === "bwrap" ? `, seccomp ${probe.seccomp ? "on" : "off"}` : ""}; aim: under 20 ms added)`,
+  `(${RUNS} runs of \`true\` each, interleaved; sandbox: ${probe.kind}${probe.kind === "bwrap" ? `, seccomp ${probe.seccomp ? "on" : "off"}, process cap ${probe.processCap?.kind ?? "none"}` : ""}; aim: under 20 ms added)`,
 );
 fs.rmSync(workspace, { recursive: true, force: true });

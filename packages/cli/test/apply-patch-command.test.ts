@@ -70,4 +70,24 @@ describe("nightshift apply-patch", () => {
       "Invalid patch: The first line of the patch must be '*** Begin Patch'\n",
     );
   });
+
+  it("applies only inside the current folder: no ../, no symlinked folder, no .git", async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), "ns-outside-"));
+    fs.symlinkSync(outside, path.join(dir, "out-link"));
+    fs.mkdirSync(path.join(dir, ".git", "hooks"), { recursive: true });
+    for (const target of [
+      "../escape.txt",
+      `${outside}/abs.txt`,
+      "out-link/via.txt",
+      ".git/hooks/pre-commit",
+    ]) {
+      const result = await run(`*** Begin Patch\n*** Add File: ${target}\n+pwned\n*** End Patch\n`);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain("Refusing to apply the patch");
+    }
+    expect(fs.readdirSync(outside)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, "..", "escape.txt"))).toBe(false);
+    expect(fs.readdirSync(path.join(dir, ".git", "hooks"))).toEqual([]);
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
 });

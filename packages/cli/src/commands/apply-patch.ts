@@ -1,4 +1,4 @@
-import { applyPatch } from "@nightshift/core/apply-patch";
+import { applyPatchHere } from "@nightshift/core/apply-patch";
 
 export type ApplyPatchCommandArgs = {
   /** The patch text; when absent (or "-") it is read from stdin. */
@@ -12,8 +12,10 @@ export type ApplyPatchCommandArgs = {
 const USAGE = "Usage: nightshift apply-patch 'PATCH'\n       echo 'PATCH' | nightshift apply-patch\n";
 
 /**
- * `nightshift apply-patch [PATCH]`: applies a patch in the working directory, with no sandbox
- * restriction (the user runs it). Exit 0 on success, 1 when the patch fails, 2 for usage errors.
+ * `nightshift apply-patch [PATCH]`: applies a patch in the working directory and only there:
+ * nothing outside it, nothing in its `.git` (or `.agents`, `.codex`, `.nightshift`), nothing
+ * through a symlink (see `applyPatchHere`). Exit 0 on success, 1 when the patch fails or is
+ * refused, 2 for usage errors.
  */
 export async function runApplyPatchCommand(args: ApplyPatchCommandArgs): Promise<number> {
   let patch = args.patch;
@@ -29,7 +31,7 @@ export async function runApplyPatchCommand(args: ApplyPatchCommandArgs): Promise
     return 2;
   }
 
-  const result = await applyPatch(patch, { cwd: args.cwd });
+  const result = await applyPatchHere(patch, args.cwd);
   if (result.ok) {
     args.stdout.write(`${result.summary}\n`);
     return 0;

@@ -1,4 +1,5 @@
 import { type CommandRunnerDeps, type SandboxedCommand, sandboxedArgv } from "../sandbox/runner.js";
+import { SessionPins } from "../sandbox/session-pins.js";
 import type { CommandRequest } from "../tools/tool.js";
 import { HeadTailBuffer } from "./head-tail-buffer.js";
 import {
@@ -20,7 +21,7 @@ export const PTY_OUTPUT_CAP_BYTES = 1024 * 1024;
 /** Starts the yield timer; returns a function that cancels it. Tests pass their own. */
 export type YieldTimer = (ms: number, fire: () => void) => () => void;
 
-export type PtySessionManagerDeps = Pick<CommandRunnerDeps, "sandbox" | "env"> & {
+export type PtySessionManagerDeps = Pick<CommandRunnerDeps, "sandbox" | "env" | "pins"> & {
   maxSessions?: number;
   outputCapBytes?: number;
   timer?: YieldTimer;
@@ -149,13 +150,14 @@ export class PtySession {
  * keeps running); `close()` kills them all when the agent session ends.
  */
 export class PtySessionManager {
-  readonly #deps: PtySessionManagerDeps;
+  readonly #deps: PtySessionManagerDeps & { pins: SessionPins };
   readonly #sessions = new Map<number, PtySession>();
   #nextId = 1;
   #closed = false;
 
+  /** Pass the session's `pins` (the ones its command runner uses); without them it pins on its own. */
   constructor(deps: PtySessionManagerDeps) {
-    this.#deps = deps;
+    this.#deps = { ...deps, pins: deps.pins ?? new SessionPins() };
   }
 
   /** Sessions not yet released (running, or exited with output not yet read). */

@@ -25,7 +25,8 @@ export type ProcessRequest = {
   timeoutMs?: number;
   signal?: AbortSignal;
   maxOutputBytes?: number;
-  onOutput?: (chunk: string) => void;
+  /** Output as it arrives, decoded; `stream` says which (a terminal is all "stdout"). */
+  onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
   spillFile?: string;
   spillMaxBytes?: number;
   /** Run on a pseudo-terminal (node-pty); falls back to pipes when it cannot be loaded. */
@@ -95,7 +96,7 @@ export async function runProcess(req: ProcessRequest): Promise<CommandResult> {
     spill?.write(chunk);
     if (req.onOutput) {
       const text = decoders[stream].write(chunk);
-      if (text) req.onOutput(text);
+      if (text) req.onOutput(text, stream);
     }
   };
   const note = (text: string) => sink(Buffer.from(text), "stderr");

@@ -21,8 +21,11 @@ import { isToolCall, type ResponseItem } from "../model/items.js";
 import type { ProviderInfo } from "../model/provider.js";
 import { ApprovalCache } from "../sandbox/approval.js";
 import { type BashParser, loadBashParser } from "../sandbox/bash-script.js";
+import { writableRoots } from "../sandbox/policy.js";
 import { probeSandbox } from "../sandbox/probe.js";
+import { pinSessionPaths } from "../sandbox/protected-paths.js";
 import { assertSandboxUsable, createCommandRunner } from "../sandbox/runner.js";
+import { SessionPins } from "../sandbox/session-pins.js";
 import { JsonlSessionStore } from "../session/jsonl-store.js";
 import type { LoadedSession } from "../session/rollout-reader.js";
 import { describeCause, makeDirectory } from "../session/storage-error.js";
@@ -84,9 +87,31 @@ export async function buildSession(args: {
   const { runtime, deps } = args;
   const env = deps.env;
   const clock = deps.clock ?? systemClock;
-  const probe = await probeSandbox({ env, cwd: runtime.cwd });
+  // Config and sessions must stay out of the sandbox's reach, wherever NIGHTSHIFT_HOME lives
+  // (and it must exist: a protected path that does not exist cannot be protected).
+  try {
+    makeDirectory(deps.home);
+  } catch (err) {
+    throw new SetupError(`cannot create ${deps.home}: ${describeCause(err)}`);
+  }
+  const policy = {
+    ...runtime.sandbox,
+    protectedPaths: [...(runtime.sandbox.protectedPaths ?? []), deps.home],
+  };
+  const probe = await probeSandbox({
+    env,
+    cwd: runtime.cwd,
+    // No sandbox program is taken from anywhere a sandboxed command could write.
+    untrusted: writableRoots({ ...policy, mode: "workspace-write" }, runtime.cwd, env),
+  });
   const sandboxProblem = assertSandboxUsable(runtime.sandbox.mode, probe);
   if (sandboxProblem) throw new SetupError(sandboxProblem);
+  // The real paths of the workspace, the writable roots and what is protected, pinned once.
+  const pins = new SessionPins();
+  if (policy.mode === "workspace-write" && probe.available) {
+    const pinProblem = pinSessionPaths(policy, runtime.cwd, env, pins);
+    if (pinProblem) throw new SetupError(pinProblem);
+  }
 
   const settingsToml = runtime.settings;
   const info = lookupModel(runtime.model, {
@@ -114,6 +139,7 @@ export async function buildSession(args: {
   };
   try {
     warnings.push(...mcp.warnings);
+    if (mcp.manager?.capWarning) warnings.push(mcp.manager.capWarning);
     // Chat Completions carries only function tools: the freeform apply_patch cannot be offered there.
     const applyPatch = runtime.provider.wireApi === "chat" ? "function" : info.applyPatch;
     const tools = new ToolRegistry([
@@ -145,8 +171,7 @@ export async function buildSession(args: {
     const settings: TurnSettings = {
       model: runtime.model,
       cwd: runtime.cwd,
-      // Config and sessions must stay out of the sandbox's reach, wherever NIGHTSHIFT_HOME lives.
-      policy: { ...runtime.sandbox, protectedPaths: [...(runtime.sandbox.protectedPaths ?? []), deps.home] },
+      policy,
       approvalPolicy: runtime.approvalPolicy,
       parallelToolCalls: info.parallelToolCalls,
       reasoning: info.reasoning
@@ -205,7 +230,7 @@ export async function buildSession(args: {
     }
     closers.push(() => log.close());
 
-    const ptySessions = new PtySessionManager({ sandbox: probe, env });
+    const ptySessions = new PtySessionManager({ sandbox: probe, env, pins });
     closers.push(() => ptySessions.close());
     let bashParser: Promise<BashParser | undefined> | null = null;
     const compaction = autoCompactHooks({
@@ -222,7 +247,7 @@ export async function buildSession(args: {
         client,
         tools,
         rollout: log,
-        runCommand: createCommandRunner({ sandbox: probe, env }),
+        runCommand: createCommandRunner({ sandbox: probe, env, pins }),
         approve: deps.approve ?? denyAll,
         clock,
         random: deps.random ?? Math.random,

@@ -8,7 +8,13 @@ export {
   stdioServerEnv,
 } from "./config.js";
 export { McpConnection, type McpServerStatus, type McpToolInfo } from "./connection.js";
-export { McpManager, type McpManagerDeps, type McpServerProblem, type McpStartupReport } from "./manager.js";
+export {
+  MCP_TOOL_CAPS,
+  McpManager,
+  type McpManagerDeps,
+  type McpServerProblem,
+  type McpStartupReport,
+} from "./manager.js";
 export { createMcpTool, defineRawSchemaTool, mcpApprovalKey, mcpCallNeedsApproval } from "./mcp-tool.js";
 export { MAX_TOOL_NAME_LENGTH, qualifyToolNames, sanitizeNamePart } from "./names.js";
 export { mcpResourceTools } from "./resource-tools.js";

@@ -22,7 +22,20 @@ export type McpStartupReport = {
   pending: string[];
 };
 
-type Offer = { tools: FunctionTool[]; keys: Map<string, string>; counts: Map<string, number> };
+type Offer = {
+  tools: FunctionTool[];
+  keys: Map<string, string>;
+  counts: Map<string, number>;
+  /** Why some tools are not offered (the caps below), or null. */
+  capped: string | null;
+};
+
+/**
+ * What the MCP tools of a session may add to every request, together: a server listing 20,000
+ * tools (79 MiB of definitions) must not ride along with each one. Tools past either cap are not
+ * offered, in the stable order (server, then tool name), and a warning says which.
+ */
+export const MCP_TOOL_CAPS = { maxTools: 512, maxBytes: 1024 * 1024 } as const;
 
 /**
  * The MCP servers of one session. Starts them in parallel; offers their tools sorted by server
@@ -33,7 +46,9 @@ type Offer = { tools: FunctionTool[]; keys: Map<string, string>; counts: Map<str
 export class McpManager {
   readonly #connections: McpConnection[];
   readonly #clock: Clock;
-  #offer: Offer = { tools: [], keys: new Map(), counts: new Map() };
+  #offer: Offer = { tools: [], keys: new Map(), counts: new Map(), capped: null };
+  /** The cap warning waiting to be shown at the next turn (set when the offer is built). */
+  #pendingWarning: string | null = null;
 
   constructor(configs: readonly McpServerConfig[], deps: McpManagerDeps) {
     this.#clock = deps.clock;
@@ -77,8 +92,14 @@ export class McpManager {
    */
   initialTools(): Tool[] {
     this.#offer = this.#build();
+    this.#pendingWarning = this.#offer.capped;
     const resources = this.#connections.length > 0 ? mcpResourceTools(() => this.#connections) : [];
     return [...resources, ...this.#offer.tools];
+  }
+
+  /** Why some tools are left out of the requests (`MCP_TOOL_CAPS`), or null when all are offered. */
+  get capWarning(): string | null {
+    return this.#offer.capped;
   }
 
   /** A `beforeTurn` hook that brings late or changed tools in at the start of a turn. */
@@ -91,6 +112,8 @@ export class McpManager {
   }
 
   #applyChanges(agent: TurnScope): void {
+    if (this.#pendingWarning) agent.emit({ type: "warning", message: this.#pendingWarning });
+    this.#pendingWarning = null;
     const next = this.#build();
     const changed = [...new Set([...next.keys.keys(), ...this.#offer.keys.keys()])].filter(
       (server) => next.keys.get(server) !== this.#offer.keys.get(server),
@@ -106,6 +129,7 @@ export class McpManager {
         ? "; the tool list is part of the cached prompt prefix, so this costs one prompt-cache miss"
         : "";
     agent.emit({ type: "warning", message: `MCP tools changed from this turn on: ${what}${cost}` });
+    if (next.capped) agent.emit({ type: "warning", message: next.capped });
   }
 
   #build(): Offer {
@@ -120,17 +144,39 @@ export class McpManager {
       ),
     );
     const names = qualifyToolNames(entries.map((e) => ({ server: e.connection.name, tool: e.info.name })));
-    const tools = entries.map((e, index) => createMcpTool(e.connection, e.info, names[index]!));
+    const tools: FunctionTool[] = [];
     const parts = new Map<string, string[]>();
     const counts = new Map<string, number>();
-    tools.forEach((tool, index) => {
-      const server = entries[index]!.connection.name;
+    const dropped = new Map<string, number>();
+    let bytes = 0;
+    entries.forEach((entry, index) => {
+      const server = entry.connection.name;
+      const tool = createMcpTool(entry.connection, entry.info, names[index]!);
+      const spec = JSON.stringify([toolSpec(tool), tool.readOnly]);
+      const size = Buffer.byteLength(spec, "utf8");
+      if (tools.length >= MCP_TOOL_CAPS.maxTools || bytes + size > MCP_TOOL_CAPS.maxBytes) {
+        dropped.set(server, (dropped.get(server) ?? 0) + 1);
+        return;
+      }
+      bytes += size;
+      tools.push(tool);
       const list = parts.get(server) ?? [];
-      list.push(JSON.stringify([toolSpec(tool), tool.readOnly]));
+      list.push(spec);
       parts.set(server, list);
       counts.set(server, list.length);
     });
     const keys = new Map([...parts].map(([server, list]) => [server, list.join("\n")]));
-    return { tools, keys, counts };
+    return { tools, keys, counts, capped: cappedWarning(dropped, entries.length) };
   }
+}
+
+function cappedWarning(dropped: ReadonlyMap<string, number>, listed: number): string | null {
+  if (dropped.size === 0) return null;
+  const total = [...dropped.values()].reduce((sum, count) => sum + count, 0);
+  const which = [...dropped].map(([server, count]) => `${count} of "${server}"`).join(", ");
+  return (
+    `MCP servers list ${listed} tools; ${total} are not offered to the model (${which}): every request may carry at most ` +
+    `${MCP_TOOL_CAPS.maxTools} MCP tools and ${MCP_TOOL_CAPS.maxBytes / 1024} KiB of their definitions. ` +
+    "Disable tools the session does not need in the server's config."
+  );
 }

@@ -2,7 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { isPathInside } from "../util/paths.js";
 import type { SandboxPolicy } from "./policy.js";
-import { type ResolvedRoot, resolveWritableRoots } from "./protected-paths.js";
+import { type ProcessCap, processCapArgv } from "./process-cap.js";
+import { layoutMounts, planSandboxLayout, type SandboxLayout } from "./protected-paths.js";
+
+/** Processes (threads count too) one sandboxed command may have at once, unless the policy says otherwise. */
+export const DEFAULT_MAX_PROCESSES = 512;
 
 export type BwrapOptions = {
   policy: SandboxPolicy;
@@ -18,17 +22,26 @@ export type BwrapOptions = {
   seccompFd?: number;
   /** Our user id, for `/run/user/<uid>` (default: the process's). */
   uid?: number;
+  /**
+   * What is writable and read-only, from `planSandboxLayout` with the session's pins; planned here
+   * (without pins) when left out, and then a layout that cannot be made throws.
+   */
+  layout?: SandboxLayout;
 };
 
 /**
  * bubblewrap arguments (without the `bwrap` program and without the command) that confine a
  * command to `policy`:
  *
- * - the whole file system read-only (`--ro-bind / /`), then each writable root bound read-write
- *   at its real path, then the protected paths inside the roots bound read-only again (later
- *   mounts win, so the order matters);
+ * - every capability dropped (`--cap-drop ALL`): run as root, bwrap would otherwise keep them all
+ *   in the sandbox, and `mount -o remount,rw` or `umount` would undo every read-only mount;
+ * - the whole file system read-only (`--ro-bind / /`), then the layout's mounts shallow first:
+ *   each writable root and anchor (a folder that must not be renamed) bound read-write onto
+ *   itself, each protected path bound read-only again. Every source is a pinned real path and
+ *   is bound with `-try`, so a protected path another program removes meanwhile does not fail the
+ *   command;
  * - a fresh `/dev` (so `/dev/null`, `/dev/tty`... stay usable) and a fresh `/proc` for the new
- *   PID namespace (`/proc/self/root` is the sandbox's own view);
+ *   PID namespace (`/proc/self/root` is the sandbox's own view, and none of our processes shows);
  * - new user, PID, IPC and UTS namespaces, and a new network namespace (loopback only) unless
  *   the policy allows network access;
  * - with the network off, the well-known homes of host Unix sockets hidden last, after every
@@ -47,16 +60,15 @@ export function buildBwrapArgs(options: BwrapOptions): string[] {
   args.push("--die-with-parent", "--unshare-user", "--unshare-pid", "--unshare-ipc");
   args.push("--unshare-uts");
   if (!policy.networkAccess) args.push("--unshare-net");
+  args.push("--cap-drop", "ALL");
   args.push("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc");
-  const roots: ResolvedRoot[] =
-    policy.mode === "workspace-write" ? resolveWritableRoots(policy, options.cwd, options.env) : [];
-  for (const { root } of roots) args.push("--bind", root, root);
-  for (const { readOnly } of roots) {
-    for (const target of readOnly) args.push("--ro-bind", target, target);
+  const layout = options.layout ?? planOrThrow(options);
+  for (const mount of layoutMounts(layout)) {
+    args.push(mount.writable ? "--bind-try" : "--ro-bind-try", mount.path, mount.path);
   }
   // Host sockets (D-Bus, docker, ssh-agent, X11) would let a command act outside the sandbox,
   // network or not. What the command runs in (`chdir`, chosen by the model) never keeps one open.
-  const keep = [options.cwd, ...roots.map(({ root }) => root)];
+  const keep = [options.cwd, ...layout.roots];
   const uid = options.uid ?? process.getuid?.();
   for (const mask of hostSocketMasks(options.env, uid, keep)) {
     if (mask.kind === "dir") args.push("--tmpfs", mask.path);
@@ -67,9 +79,25 @@ export function buildBwrapArgs(options: BwrapOptions): string[] {
   return args;
 }
 
-/** The full argv: `bwrapPath`, the sandbox arguments, then the command. */
-export function wrapWithBwrap(bwrapPath: string, argv: string[], options: BwrapOptions): string[] {
-  return [bwrapPath, ...buildBwrapArgs(options), "--", ...argv];
+function planOrThrow(options: BwrapOptions): SandboxLayout {
+  const layout = planSandboxLayout(options.policy, options.cwd, options.env);
+  if ("error" in layout) throw new Error(layout.error);
+  return layout;
+}
+
+/**
+ * The full argv: `bwrapPath`, the sandbox arguments, then the command; with a `processCap`, wrapped
+ * so that the command and its children may have at most `policy.maxProcesses` processes.
+ */
+export function wrapWithBwrap(
+  bwrapPath: string,
+  argv: string[],
+  options: BwrapOptions & { processCap?: ProcessCap | null },
+): string[] {
+  const cap = options.processCap
+    ? processCapArgv(options.processCap, options.policy.maxProcesses ?? DEFAULT_MAX_PROCESSES)
+    : { outer: [], inner: [] };
+  return [...cap.outer, bwrapPath, ...buildBwrapArgs(options), "--", ...cap.inner, ...argv];
 }
 
 export type SocketMask = { kind: "dir" | "file"; path: string };

@@ -17,7 +17,7 @@ export {
   MAX_ANALYSED_SCRIPT_LENGTH,
   splitBashScript,
 } from "./bash-script.js";
-export { type BwrapOptions, buildBwrapArgs, wrapWithBwrap } from "./bwrap.js";
+export { type BwrapOptions, buildBwrapArgs, DEFAULT_MAX_PROCESSES, wrapWithBwrap } from "./bwrap.js";
 export { isDangerousCommand, isKnownSafeCommand, shellWrapperScript } from "./command-safety.js";
 export { isLikelySandboxDenial, SANDBOX_DENIAL_KEYWORDS } from "./denial.js";
 export {
@@ -30,8 +30,29 @@ export {
   type SandboxPolicy,
   writableRoots,
 } from "./policy.js";
-export { findBwrap, type ProbeOptions, probeSandbox, SANDBOX_EXEC_PATH, type SandboxProbe } from "./probe.js";
-export { type ResolvedRoot, resolveWritableRoots } from "./protected-paths.js";
+export {
+  findBwrap,
+  findSystemProgram,
+  type ProbeOptions,
+  probeSandbox,
+  SANDBOX_EXEC_PATH,
+  type SandboxProbe,
+} from "./probe.js";
+export { findProcessCap, MIN_PID_MAX, type ProcessCap, processCapArgv } from "./process-cap.js";
+export {
+  type LayoutMount,
+  layoutMounts,
+  MAX_PROTECTED_PATHS,
+  pinSessionPaths,
+  planSandboxLayout,
+  type SandboxLayout,
+} from "./protected-paths.js";
 export { assertSandboxUsable, type CommandRunnerDeps, createCommandRunner } from "./runner.js";
 export { buildSeatbeltProfile, type SeatbeltProfile, wrapWithSeatbelt } from "./seatbelt.js";
 export { buildNetworkSeccompFilter } from "./seccomp.js";
+export {
+  DEFAULT_MAX_SCANNED_DIRECTORIES,
+  type PinCheck,
+  type PinRole,
+  SessionPins,
+} from "./session-pins.js";

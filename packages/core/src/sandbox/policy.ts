@@ -29,6 +29,11 @@ export type SandboxPolicy = {
    * needs something to mount on), so create them before commands run.
    */
   protectedPaths?: string[];
+  /**
+   * Processes (and threads) one sandboxed command may have at once (Linux, where `prlimit` is
+   * installed); default `DEFAULT_MAX_PROCESSES`.
+   */
+  maxProcesses?: number;
 };
 
 /** Directories inside a writable root that stay read-only. */

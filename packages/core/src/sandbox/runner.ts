@@ -4,14 +4,22 @@ import type { CommandRequest, CommandResult, CommandRunner } from "../tools/tool
 import { wrapWithBwrap } from "./bwrap.js";
 import type { SandboxMode } from "./policy.js";
 import type { SandboxProbe } from "./probe.js";
+import { planSandboxLayout } from "./protected-paths.js";
 import { wrapWithSeatbelt } from "./seatbelt.js";
 import { buildNetworkSeccompFilter } from "./seccomp.js";
+import { SessionPins } from "./session-pins.js";
 
 export type CommandRunnerDeps = {
   /** The result of `probeSandbox()`, taken once at startup. */
   sandbox: SandboxProbe;
   /** Our own environment, from which each command's clean environment is built. */
   env: NodeJS.ProcessEnv;
+  /**
+   * The session's pinned paths (see `SessionPins`), shared with every other place that starts
+   * sandboxed commands for the session (its terminal sessions); a runner without one pins each
+   * path the first time it starts a command there.
+   */
+  pins?: SessionPins;
   /** Process timings (tests shorten them). */
   killGraceMs?: number;
   drainTimeoutMs?: number;
@@ -38,7 +46,7 @@ export type SandboxedCommand =
  * file descriptor); the network namespace still applies.
  */
 export function sandboxedArgv(
-  deps: Pick<CommandRunnerDeps, "sandbox" | "env">,
+  deps: Pick<CommandRunnerDeps, "sandbox" | "env"> & { pins: SessionPins },
   request: Pick<CommandRequest, "argv" | "cwd" | "sandboxCwd" | "policy" | "env" | "tty">,
 ): SandboxedCommand {
   const { policy } = request;
@@ -56,8 +64,10 @@ export function sandboxedArgv(
       sandboxError: `no sandbox available: ${sandbox.reason}; refusing to run the command without the ${policy.mode} sandbox`,
     };
   }
+  const layout = planSandboxLayout(policy, request.sandboxCwd, deps.env, deps.pins);
+  if ("error" in layout) return { sandboxError: layout.error };
   if (sandbox.kind === "seatbelt") {
-    const options = { policy, cwd: request.sandboxCwd, env: deps.env };
+    const options = { policy, cwd: request.sandboxCwd, env: deps.env, layout };
     const argv = wrapWithSeatbelt(sandbox.sandboxExecPath, request.argv, options);
     return { argv, env, extraInputs: [], wrapper: "seatbelt" };
   }
@@ -69,6 +79,8 @@ export function sandboxedArgv(
     newSession: !request.tty,
     env: deps.env,
     seccompFd: filter ? 3 : undefined,
+    layout,
+    processCap: sandbox.processCap,
   });
   if (filter && request.tty) {
     // A terminal cannot carry an extra file descriptor, so bash opens the filter on fd 3 itself,
@@ -93,8 +105,9 @@ export function sandboxedArgv(
  * `request.env` holds extra variables layered over the clean environment (see `buildCommandEnv`).
  */
 export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
+  const pinned = { ...deps, pins: deps.pins ?? new SessionPins() };
   return async (request: CommandRequest): Promise<CommandResult> => {
-    const prepared = sandboxedArgv(deps, request);
+    const prepared = sandboxedArgv(pinned, request);
     if ("sandboxError" in prepared) return refuse(prepared.sandboxError);
     const result = await runProcess({
       argv: prepared.argv,

@@ -1,5 +1,5 @@
 import type { SandboxPolicy } from "./policy.js";
-import { resolveWritableRoots } from "./protected-paths.js";
+import { planSandboxLayout, type SandboxLayout } from "./protected-paths.js";
 
 /**
  * The macOS sandbox: a Seatbelt (SBPL) profile for `/usr/bin/sandbox-exec`, same intent as the
@@ -7,7 +7,10 @@ import { resolveWritableRoots } from "./protected-paths.js";
  * text, so no path can change the profile's meaning. Seatbelt matches real paths, hence the
  * realpath'd roots (`/tmp` is `/private/tmp` there).
  *
- * Not exercised by this repository's tests (Linux only); keep it small and obvious.
+ * EXPERIMENTAL: not exercised by this repository's tests (they run on Linux), see
+ * docs/security.md. Seatbelt has no mounts, so folders that must keep their place (the layout's
+ * anchors, roots and protected paths) are denied writes on their own entry, which is meant to
+ * refuse renaming or removing them; there is no process cap here.
  */
 const BASE_PROFILE = `(version 1)
 ; Everything not allowed below is denied.
@@ -47,35 +50,48 @@ export function buildSeatbeltProfile(
   policy: SandboxPolicy,
   cwd: string,
   env: NodeJS.ProcessEnv,
+  layout?: SandboxLayout,
 ): SeatbeltProfile {
   const params: Record<string, string> = {};
   const rules: string[] = [];
-  const roots = policy.mode === "workspace-write" ? resolveWritableRoots(policy, cwd, env) : [];
-  roots.forEach(({ root, readOnly }, i) => {
+  const plan = layout ?? planOrThrow(policy, cwd, env);
+  const exceptions = plan.readOnly.map((target, j) => {
+    const param = `READ_ONLY_${j}`;
+    params[param] = target;
+    return ` (require-not (subpath (param "${param}")))`;
+  });
+  plan.roots.forEach((root, i) => {
     const rootParam = `WRITABLE_ROOT_${i}`;
     params[rootParam] = root;
-    const exceptions = readOnly.map((target, j) => {
-      const param = `${rootParam}_RO_${j}`;
-      params[param] = target;
-      return ` (require-not (subpath (param "${param}")))`;
-    });
     rules.push(`(allow file-write* (require-all (subpath (param "${rootParam}"))${exceptions.join("")}))`);
+  });
+  const pinned = [...plan.roots, ...plan.anchors, ...plan.readOnly].map((target, k) => {
+    const param = `PINNED_${k}`;
+    params[param] = target;
+    return `(deny file-write* (literal (param "${param}")))`;
   });
   const writable =
     rules.length > 0
-      ? `\n; Writable roots, minus their protected subdirectories.\n${rules.join("\n")}\n`
+      ? `\n; Writable roots, minus their protected subdirectories.\n${rules.join("\n")}\n` +
+        `; Folders that must keep their place: no rename or removal of the entry itself.\n${pinned.join("\n")}\n`
       : "";
   const network = policy.networkAccess ? NETWORK_RULES : "";
   return { profile: `${BASE_PROFILE}${writable}${network}`, params };
+}
+
+function planOrThrow(policy: SandboxPolicy, cwd: string, env: NodeJS.ProcessEnv): SandboxLayout {
+  const layout = planSandboxLayout(policy, cwd, env);
+  if ("error" in layout) throw new Error(layout.error);
+  return layout;
 }
 
 /** The full argv: `sandbox-exec -p <profile> -D<k>=<v>... -- <command>`. */
 export function wrapWithSeatbelt(
   sandboxExecPath: string,
   argv: string[],
-  options: { policy: SandboxPolicy; cwd: string; env: NodeJS.ProcessEnv },
+  options: { policy: SandboxPolicy; cwd: string; env: NodeJS.ProcessEnv; layout?: SandboxLayout },
 ): string[] {
-  const { profile, params } = buildSeatbeltProfile(options.policy, options.cwd, options.env);
+  const { profile, params } = buildSeatbeltProfile(options.policy, options.cwd, options.env, options.layout);
   const defines = Object.entries(params).map(([key, value]) => `-D${key}=${value}`);
   return [sandboxExecPath, "-p", profile, ...defines, "--", ...argv];
 }

@@ -2,10 +2,10 @@
  * A classic-BPF seccomp program that cuts network access below the network namespace, for
  * commands that run with the network off:
  *
- * - `socket` only for AF_UNIX, and only of stream or seqpacket type: an unconnected datagram
- *   socket can `sendto` a named socket on the host without ever calling `connect`;
- * - `socketpair` only for AF_UNIX (any type), so pipes and socketpairs between the command's own
- *   processes keep working;
+ * - `socket` and `socketpair` only for AF_UNIX, and only of stream or seqpacket type: a datagram
+ *   socket, even one of a socketpair, can `sendto`/`sendmsg` a named socket on the host (the
+ *   journal's, syslog's) without ever calling `connect`; stream socketpairs between the command's
+ *   own processes keep working;
  * - `connect` is refused outright: Unix sockets on the host (the D-Bus session bus, docker.sock,
  *   X11, ssh-agent) are reachable through the read-only file system view, and each is a way out;
  * - `bind` and `listen` are refused too: with `connect` gone nothing inside could talk to a
@@ -13,9 +13,6 @@
  *   planted in a writable root);
  * - `io_uring` (which can open sockets without the `socket` call) and `ptrace` (which could
  *   rewrite a traced process's syscalls) are refused.
- *
- * What stays open: a datagram socketpair can still `sendmsg` to a named datagram socket on the
- * host (the journal's, say); the socket masks in `buildBwrapArgs` hide the per-user ones.
  *
  * Refused calls fail with EPERM ("Operation not permitted"), which the denial heuristics
  * recognise. bubblewrap loads the program with `--seccomp FD`, reading raw `struct sock_filter`
@@ -72,7 +69,7 @@ const ARCHES: Record<string, ArchTable> = {
   },
 };
 
-type Label = "allow" | "deny" | "checkSocket" | "checkSocketpair";
+type Label = "allow" | "deny" | "checkSocket";
 type Instruction = { code: number; k: number; ifTrue?: Label; ifFalse?: Label };
 
 /**
@@ -92,7 +89,7 @@ export function buildNetworkSeccompFilter(arch: string = process.arch): Buffer |
   for (const nr of table.denied) program.push({ code: JUMP_EQ, k: nr, ifTrue: "deny" });
   program.push(
     { code: JUMP_EQ, k: table.socket, ifTrue: "checkSocket" },
-    { code: JUMP_EQ, k: table.socketpair, ifTrue: "checkSocketpair" },
+    { code: JUMP_EQ, k: table.socketpair, ifTrue: "checkSocket" },
     { code: RETURN, k: RET_ALLOW },
     "checkSocket",
     { code: LOAD_WORD_ABS, k: OFFSET_ARG0_LOW },
@@ -101,9 +98,6 @@ export function buildNetworkSeccompFilter(arch: string = process.arch): Buffer |
     { code: AND_K, k: SOCK_TYPE_MASK },
     { code: JUMP_EQ, k: SOCK_STREAM, ifTrue: "allow" },
     { code: JUMP_EQ, k: SOCK_SEQPACKET, ifTrue: "allow", ifFalse: "deny" },
-    "checkSocketpair",
-    { code: LOAD_WORD_ABS, k: OFFSET_ARG0_LOW },
-    { code: JUMP_EQ, k: AF_UNIX, ifFalse: "deny" },
     "allow",
     { code: RETURN, k: RET_ALLOW },
     "deny",

@@ -45,7 +45,7 @@ export type CommandRequest = {
   policy: SandboxPolicy;
   /** Maximum bytes of output kept in memory (head and tail are kept). */
   maxOutputBytes?: number;
-  onOutput?: (chunk: string) => void;
+  onOutput?: (chunk: string, stream: "stdout" | "stderr") => void;
   /** Write the full output to this file as it arrives (for outputs too long to keep). */
   spillFile?: string;
   tty?: boolean;

@@ -1,13 +1,16 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApprovalCache } from "../../src/sandbox/approval.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../../src/sandbox/policy.js";
+import { probeSandbox } from "../../src/sandbox/probe.js";
+import { createCommandRunner } from "../../src/sandbox/runner.js";
 import { applyPatchTools, createApplyPatchTool, runApplyPatch } from "../../src/tools/apply-patch/index.js";
 import {
   type ApprovalDecision,
   type ApprovalRequest,
+  type CommandRunner,
   parseToolArguments,
   type ToolContext,
   toolSpec,
@@ -15,6 +18,11 @@ import {
 
 let workspace: string;
 let outside: string;
+/** The real sandboxed runner: patches are written inside the sandbox, as in a session. */
+let runCommand: CommandRunner;
+beforeAll(async () => {
+  runCommand = createCommandRunner({ sandbox: await probeSandbox(), env: { PATH: process.env.PATH } });
+});
 beforeEach(() => {
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), "ns-"));
   outside = fs.mkdtempSync(path.join(os.tmpdir(), "ns-outside-"));
@@ -51,11 +59,9 @@ function context(options: {
     },
     approvalCache: new ApprovalCache(),
     bashParser: async () => undefined,
-    runCommand: async () => {
-      throw new Error("apply_patch never runs commands");
-    },
+    runCommand,
     env: {},
-    scratchDir: workspace,
+    scratchDir: fs.mkdtempSync(path.join(os.tmpdir(), "ns-scratch-")),
     outputBudgetBytes: 10_000,
     progress: () => {},
   };

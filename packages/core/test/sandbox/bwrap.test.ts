@@ -37,43 +37,58 @@ describe("buildBwrapArgs", () => {
     fs.mkdirSync(path.join(ws, ".nightshift"));
     const args = buildBwrapArgs({ policy: write(), cwd: ws, env: {} });
     const rootRo = args.indexOf("--ro-bind");
-    const bind = args.indexOf("--bind");
-    const gitRo = args.lastIndexOf("--ro-bind");
+    const bind = args.indexOf("--bind-try");
+    const gitRo = args.lastIndexOf("--ro-bind-try");
     expect(args.slice(rootRo, rootRo + 3)).toEqual(["--ro-bind", "/", "/"]);
     expect(rootRo).toBeLessThan(bind);
     expect(bind).toBeLessThan(gitRo);
-    expect(binds(args, "--bind")).toEqual([`${ws} ${ws}`]);
-    expect(binds(args, "--ro-bind")).toEqual([
-      "/ /",
+    expect(binds(args, "--bind-try")).toEqual([`${ws} ${ws}`]);
+    expect(binds(args, "--ro-bind")).toEqual(["/ /"]);
+    expect(binds(args, "--ro-bind-try")).toEqual([
       `${ws}/.git ${ws}/.git`,
       `${ws}/.nightshift ${ws}/.nightshift`,
     ]);
     expect(args).toEqual(
       expect.arrayContaining(["--unshare-user", "--unshare-pid", "--unshare-net", "--new-session"]),
     );
+    expect(args.slice(args.indexOf("--cap-drop"), args.indexOf("--cap-drop") + 2)).toEqual([
+      "--cap-drop",
+      "ALL",
+    ]);
     expect(args.slice(-2)).toEqual(["--chdir", ws]);
   });
 
   it("protects the git directory a .git file points to, and its common dir", () => {
     const main = workspace("main-repo");
     fs.mkdirSync(path.join(main, ".git", "worktrees", "wt"), { recursive: true });
+    fs.mkdirSync(path.join(main, ".git", "objects"));
+    fs.writeFileSync(path.join(main, ".git", "HEAD"), "ref: refs/heads/main\n");
+    fs.writeFileSync(path.join(main, ".git", "worktrees", "wt", "HEAD"), "ref: refs/heads/wt\n");
     fs.writeFileSync(path.join(main, ".git", "worktrees", "wt", "commondir"), "../..\n");
     const wt = workspace("worktree");
     fs.writeFileSync(path.join(wt, ".git"), `gitdir: ${main}/.git/worktrees/wt\n`);
     // With both repositories inside writable roots, the worktree's git dirs are bound read-only.
     const ro = binds(
-      buildBwrapArgs({ policy: write({ writableRoots: [base] }), cwd: wt, env: {} }),
-      "--ro-bind",
+      buildBwrapArgs({ policy: write({ writableRoots: [main] }), cwd: wt, env: {} }),
+      "--ro-bind-try",
     );
     expect(ro).toEqual([
-      "/ /",
       `${wt}/.git ${wt}/.git`,
-      `${main}/.git/worktrees/wt ${main}/.git/worktrees/wt`,
       `${main}/.git ${main}/.git`,
+      `${main}/.git/worktrees/wt ${main}/.git/worktrees/wt`,
     ]);
     // Outside every writable root they are read-only already: nothing to bind.
-    const alone = binds(buildBwrapArgs({ policy: write(), cwd: wt, env: {} }), "--ro-bind");
-    expect(alone).toEqual(["/ /", `${wt}/.git ${wt}/.git`]);
+    const alone = binds(buildBwrapArgs({ policy: write(), cwd: wt, env: {} }), "--ro-bind-try");
+    expect(alone).toEqual([`${wt}/.git ${wt}/.git`]);
+  });
+
+  it("does not let a .git file elsewhere turn an ordinary workspace folder read-only", () => {
+    const ws = workspace("gitdir-victim");
+    fs.mkdirSync(path.join(ws, "src"));
+    const other = workspace("gitdir-other");
+    fs.writeFileSync(path.join(other, ".git"), `gitdir: ${ws}/src\n`);
+    const args = buildBwrapArgs({ policy: write({ writableRoots: [other] }), cwd: ws, env: {} });
+    expect(binds(args, "--ro-bind-try")).toEqual([`${other}/.git ${other}/.git`]);
   });
 
   it("resolves roots through symlinks and skips missing ones", () => {
@@ -85,18 +100,25 @@ describe("buildBwrapArgs", () => {
       cwd: real,
       env: {},
     });
-    expect(binds(args, "--bind")).toEqual([`${real} ${real}`]);
+    expect(binds(args, "--bind-try")).toEqual([`${real} ${real}`]);
   });
 
-  it("adds /tmp and $TMPDIR unless excluded", () => {
-    const ws = workspace("tmp");
+  it("adds /tmp and $TMPDIR unless excluded, and anchors the folders between them and the workspace", () => {
+    const ws = workspace("tmp/deeper/ws");
     const tmpdir = workspace("tmpdir");
     const args = buildBwrapArgs({
       policy: write({ excludeSlashTmp: false, excludeTmpdirEnvVar: false }),
       cwd: ws,
       env: { TMPDIR: tmpdir },
     });
-    expect(binds(args, "--bind")).toEqual([`${ws} ${ws}`, "/tmp /tmp", `${tmpdir} ${tmpdir}`]);
+    // Every folder from /tmp down to the workspace is its own mount point, shallow ones first.
+    // (Repositories elsewhere in /tmp, the other cases' among them, are anchored too.)
+    const mounted = binds(args, "--bind-try").map((pair) => pair.split(" ")[0]!);
+    const between = [base, path.join(base, "tmp"), path.join(base, "tmp", "deeper")];
+    expect(mounted).toEqual(expect.arrayContaining(["/tmp", ...between, ws, tmpdir]));
+    expect(mounted[0]).toBe("/tmp");
+    const depths = mounted.map((dir) => dir.split("/").length);
+    expect(depths).toEqual([...depths].sort((a, b) => a - b));
   });
 
   it("binds nothing writable in read-only mode and keeps the network with network access", () => {
@@ -145,8 +167,8 @@ describe("host socket masks", () => {
     });
     expect(tmpfsUnder(args, base)).toEqual([runtime, agentDir]);
     // A later `--bind /tmp /tmp` would bring them back: the masks come after the last bind.
-    expect(args.indexOf("--tmpfs")).toBeGreaterThan(args.lastIndexOf("--bind"));
-    expect(args.indexOf("--tmpfs")).toBeGreaterThan(args.lastIndexOf("--ro-bind"));
+    expect(args.indexOf("--tmpfs")).toBeGreaterThan(args.lastIndexOf("--bind-try"));
+    expect(args.indexOf("--tmpfs")).toBeGreaterThan(args.lastIndexOf("--ro-bind-try"));
   });
 
   it("hides host sockets with network access too (the network is not what they open)", () => {
@@ -221,22 +243,39 @@ describe("protected paths under bwrap", () => {
       cwd: ws,
       env: {},
     });
-    expect(binds(args, "--ro-bind")).toEqual(["/ /", `${home} ${home}`]);
+    expect(binds(args, "--ro-bind-try")).toEqual([`${home} ${home}`]);
   });
 
-  it("finds nested repositories a few levels down, but not inside node_modules or hidden dirs", () => {
+  it("finds nested repositories at any depth, in hidden folders too, but not inside node_modules", () => {
     const ws = workspace("nested");
-    for (const dir of ["a/.git", "b/c/.git", "node_modules/pkg/.git", ".cache/x/.git", "d/e/f/g/.git"]) {
+    for (const dir of ["a/.git", "b/c/.git", "node_modules/pkg/.git", ".cache/x/.git", "d/e/f/g/h/.git"]) {
       fs.mkdirSync(path.join(ws, dir), { recursive: true });
     }
     fs.mkdirSync(path.join(ws, "sub-module"));
     fs.writeFileSync(path.join(ws, "sub-module", ".git"), "gitdir: ../a/.git\n");
-    const ro = binds(buildBwrapArgs({ policy: write(), cwd: ws, env: {} }), "--ro-bind");
+    const args = buildBwrapArgs({ policy: write(), cwd: ws, env: {} });
+    const ro = binds(args, "--ro-bind-try").map((pair) => pair.split(" ")[0]);
     expect(ro.sort()).toEqual(
-      ["/ /", `${ws}/a/.git`, `${ws}/b/c/.git`, `${ws}/sub-module/.git`]
-        .map((p) => (p === "/ /" ? p : `${p} ${p}`))
+      ["a/.git", "b/c/.git", ".cache/x/.git", "d/e/f/g/h/.git", "sub-module/.git"]
+        .map((p) => `${ws}/${p}`)
         .sort(),
     );
+    // The folders above each one are anchored (their own mount points), so none can be renamed.
+    const anchors = binds(args, "--bind-try").map((pair) => pair.split(" ")[0]);
+    for (const dir of [
+      "b",
+      ".cache",
+      ".cache/x",
+      "d",
+      "d/e",
+      "d/e/f",
+      "d/e/f/g",
+      "d/e/f/g/h",
+      "sub-module",
+    ]) {
+      expect(anchors).toContain(`${ws}/${dir}`);
+    }
+    expect(anchors).not.toContain(`${ws}/node_modules`);
   });
 });
 
@@ -259,8 +298,14 @@ describe("seatbelt profile", () => {
     const ws = workspace("seatbelt");
     fs.mkdirSync(path.join(ws, ".git"));
     const { profile, params } = buildSeatbeltProfile(write(), ws, {});
-    expect(params).toEqual({ WRITABLE_ROOT_0: ws, WRITABLE_ROOT_0_RO_0: `${ws}/.git` });
-    expect(profile).toContain('(require-not (subpath (param "WRITABLE_ROOT_0_RO_0")))');
+    expect(params).toEqual({
+      WRITABLE_ROOT_0: ws,
+      READ_ONLY_0: `${ws}/.git`,
+      PINNED_0: ws,
+      PINNED_1: `${ws}/.git`,
+    });
+    expect(profile).toContain('(require-not (subpath (param "READ_ONLY_0")))');
+    expect(profile).toContain('(deny file-write* (literal (param "PINNED_0")))');
     expect(profile).not.toContain(ws);
     expect(profile).not.toContain("network-outbound");
     const argv = wrapWithSeatbelt("/usr/bin/sandbox-exec", ["ls"], {

@@ -3,19 +3,22 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SandboxPolicy } from "../../src/sandbox/policy.js";
 import { probeSandbox, type SandboxProbe } from "../../src/sandbox/probe.js";
 import { createCommandRunner } from "../../src/sandbox/runner.js";
 import type { CommandRequest, CommandResult, CommandRunner } from "../../src/tools/tool.js";
+import { createHostileTable, livingProcessesWith, read, workspaceWrite } from "./hostile-kit.js";
 
 /**
  * Hostile commands against the real runner in workspace-write mode (network off unless said
  * otherwise), each in a fresh temp workspace with a sibling "outside" directory. Every case
  * asserts containment on the host afterwards; the table printed at the end says what held.
+ * More cases: hostile-root.test.ts (root, pinned paths, resources), hostile-tools.test.ts (tools).
  */
 
-const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "ns-hostile-")));
-const rows: Array<{ attempt: string; held: boolean; evidence: string }> = [];
+const table = createHostileTable("ns-hostile-");
+const base = table.base;
+const record = table.record;
+const makeWorkspace = table.makeWorkspace;
 let run: CommandRunner;
 let probe: SandboxProbe;
 let server: net.Server;
@@ -44,42 +47,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await Promise.all(unixServers.map((unix) => new Promise((resolve) => unix.close(resolve))));
-  fs.rmSync(base, { recursive: true, force: true });
   fs.rmSync(sockets, { recursive: true, force: true });
-  const lines = rows.map(
-    (row) => `| ${row.attempt} | ${row.held ? "yes" : "**NO**"} | ${row.evidence.replaceAll("|", "\\|")} |`,
-  );
-  console.log(["", "| attempt | contained | evidence |", "| --- | --- | --- |", ...lines].join("\n"));
-});
-
-type Workspace = { ws: string; outside: string; victim: string; gitConfig: string; nightshiftConfig: string };
-let counter = 0;
-
-/** A workspace with a .git (hooks, config) and a .nightshift config, and an outside dir beside it. */
-function makeWorkspace(): Workspace {
-  const dir = path.join(base, `case-${++counter}`);
-  const ws = path.join(dir, "ws");
-  const outside = path.join(dir, "outside");
-  fs.mkdirSync(path.join(ws, ".git", "hooks"), { recursive: true });
-  fs.mkdirSync(path.join(ws, ".nightshift"));
-  fs.mkdirSync(outside);
-  const gitConfig = path.join(ws, ".git", "config");
-  const nightshiftConfig = path.join(ws, ".nightshift", "config.toml");
-  const victim = path.join(outside, "victim.txt");
-  fs.writeFileSync(gitConfig, "[core]\n\tbare = false\n");
-  fs.writeFileSync(nightshiftConfig, 'sandbox_mode = "workspace-write"\n');
-  fs.writeFileSync(path.join(ws, "README.md"), "hello\n");
-  fs.writeFileSync(victim, "original\n");
-  return { ws, outside, victim, gitConfig, nightshiftConfig };
-}
-
-const workspaceWrite = (extra: Partial<SandboxPolicy> = {}): SandboxPolicy => ({
-  mode: "workspace-write",
-  writableRoots: [],
-  networkAccess: false,
-  excludeSlashTmp: true,
-  excludeTmpdirEnvVar: true,
-  ...extra,
+  table.finish();
 });
 
 function bash(ws: string, script: string, extra: Partial<CommandRequest> = {}): Promise<CommandResult> {
@@ -109,34 +78,6 @@ async function unixServer(dir: string, name: string): Promise<string> {
 /** A client that connects to the Unix socket given as its argument and prints what it hears. */
 const unixClient = (socketPath: string) =>
   `python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print("got:", s.recv(100).decode())' ${socketPath}`;
-
-function record(attempt: string, held: boolean, result: CommandResult | string): void {
-  const evidence =
-    typeof result === "string" ? result : firstLine(result.output) || `exit ${result.exitCode}`;
-  rows.push({ attempt, held, evidence: evidence.slice(0, 110) });
-  expect(held, `${attempt}: ${evidence}`).toBe(true);
-}
-
-function firstLine(text: string): string {
-  return text.split("\n").find((line) => line.trim() !== "") ?? "";
-}
-
-const read = (file: string) => fs.readFileSync(file, "utf8");
-
-/** Processes (not zombies) whose command line contains `marker`. */
-function livingProcessesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const zombie = stat.slice(stat.lastIndexOf(")") + 2)[0] === "Z";
-      if (!zombie && cmdline.includes(marker)) found.push(Number(entry));
-    } catch {}
-  }
-  return found;
-}
 
 describe("hostile commands in workspace-write", () => {
   it("cannot write outside the workspace by absolute path", async () => {

@@ -16,14 +16,20 @@ function fakeBwrap(name: string, script: string): string {
 
 describe("probeSandbox", () => {
   it("finds a working bubblewrap with the seccomp filter on this machine", async () => {
-    // Wherever this machine installed it: the shell's own lookup on the same PATH is the oracle.
+    // Wherever this machine installed it: the shell's own lookup in the system folders is the oracle.
     const PATH = process.env.PATH ?? "/usr/bin:/bin";
     const expected = execFileSync("sh", ["-c", "command -v bwrap"], {
-      env: { PATH },
+      env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
       encoding: "utf8",
     }).trim();
     const probe = await probeSandbox({ env: { PATH }, cwd: base });
-    expect(probe).toEqual({ available: true, kind: "bwrap", bwrapPath: expected, seccomp: true });
+    expect(probe).toMatchObject({ available: true, kind: "bwrap", bwrapPath: expected, seccomp: true });
+    // Root gets the PID-namespace cap (Linux 6.14+), anyone else RLIMIT_NPROC through prlimit.
+    const cap = probe.available && probe.kind === "bwrap" ? probe.processCap : null;
+    const [major = 0, minor = 0] = os.release().split(".").map(Number);
+    const pidCap = major > 6 || (major === 6 && minor >= 14);
+    if (process.getuid?.() !== 0) expect(cap?.kind).toBe("rlimit");
+    else expect(cap?.kind ?? null).toBe(pidCap ? "pid-namespace" : null);
   });
 
   it("explains a bwrap that cannot create user namespaces", async () => {
@@ -55,11 +61,12 @@ describe("probeSandbox", () => {
       "bwrap-no-seccomp",
       'case "$*" in *--seccomp*) echo "bwrap: seccomp" >&2; exit 1;; esac; exit 0',
     );
-    expect(await probeSandbox({ bwrapPath: noSeccomp })).toEqual({
+    expect(await probeSandbox({ bwrapPath: noSeccomp, processCap: null })).toEqual({
       available: true,
       kind: "bwrap",
       bwrapPath: noSeccomp,
       seccomp: false,
+      processCap: null,
     });
   });
 
@@ -86,9 +93,12 @@ describe("findBwrap", () => {
     const ws = path.join(base, "ws");
     fs.mkdirSync(path.join(ws, "bin"), { recursive: true });
     fs.writeFileSync(path.join(ws, "bin", "bwrap"), "#!/bin/sh\n", { mode: 0o755 });
-    fs.mkdirSync(path.join(base, "trusted"));
-    const trusted = path.dirname(fakeBwrap("trusted/bwrap", "exit 0"));
-    expect(findBwrap(`${ws}/bin:relative/bin:${trusted}`, ws)).toBe(`${trusted}/bwrap`);
-    expect(findBwrap(`${ws}/bin`, path.join(base, "elsewhere"))).toBe(`${ws}/bin/bwrap`);
+    const system = execFileSync("sh", ["-c", "command -v bwrap"], {
+      env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+      encoding: "utf8",
+    }).trim();
+    expect(findBwrap(`${ws}/bin:relative/bin:${path.dirname(system)}`, [ws])).toBe(system);
+    // Under /tmp (world-writable) it is not taken even when the workspace is elsewhere.
+    expect(findBwrap(`${ws}/bin`, [path.join(base, "elsewhere")])).toBe(system);
   });
 });

@@ -120,7 +120,7 @@ describe("createCommandRunner", () => {
       },
     );
     const broken = createCommandRunner({
-      sandbox: { available: true, kind: "bwrap", bwrapPath: fake, seccomp: false },
+      sandbox: { available: true, kind: "bwrap", bwrapPath: fake, seccomp: false, processCap: null },
       env: parentEnv,
     });
     const result = await broken({

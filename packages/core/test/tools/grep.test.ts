@@ -3,12 +3,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { probeSandbox } from "../../src/sandbox/probe.js";
+import { createCommandRunner } from "../../src/sandbox/runner.js";
 import { createGrepTool, findRipgrep, grepTool } from "../../src/tools/grep/index.js";
-import { parseToolArguments } from "../../src/tools/tool.js";
+import { type CommandRunner, parseToolArguments, type ToolContext } from "../../src/tools/tool.js";
 import { isPathInside } from "../../src/util/paths.js";
-import { makeTempDir, makeToolContext } from "./context.js";
+import { makeToolContext as makeReadOnlyContext, makeTempDir } from "./context.js";
 
 let root: string;
+/** rg runs in the real sandbox, through the session's runner (its environment is the session's). */
+const sessionEnv = { PATH: process.env.PATH, HOME: "/home/someone", OPENAI_API_KEY: "sk-grep-secret" };
+let runCommand: CommandRunner;
+const makeToolContext = (cwd: string, overrides: Partial<ToolContext> = {}) =>
+  makeReadOnlyContext(cwd, { runCommand, ...overrides });
 
 function write(relative: string, content: string | Buffer) {
   const file = path.join(root, relative);
@@ -16,7 +23,8 @@ function write(relative: string, content: string | Buffer) {
   fs.writeFileSync(file, content);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  runCommand = createCommandRunner({ sandbox: await probeSandbox(), env: sessionEnv, killGraceMs: 100 });
   root = makeTempDir();
   write(".gitignore", "ignored.txt\n");
   write("ignored.txt", "needle\n");
@@ -210,21 +218,13 @@ describe("grep", () => {
   });
 
   test("runs rg with a clean environment, without API keys", async () => {
-    const real = (await findRipgrep({ PATH: "" }, { exclude: [] }))!;
-    const dump = path.join(makeTempDir(), "rg-env.txt");
+    // The wrapper prints its environment as an rg error (exit 2), which grep reports.
     const wrapper = path.join(makeTempDir(), "rg");
-    fs.writeFileSync(wrapper, `#!/bin/sh\n/usr/bin/env > ${dump}\nexec ${real} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(wrapper, "#!/bin/sh\n/usr/bin/env >&2\nexit 2\n", { mode: 0o755 });
     const tool = createGrepTool({ rgPath: wrapper });
-    const env = {
-      ...process.env,
-      HOME: "/home/someone",
-      OPENAI_API_KEY: "sk-grep-secret",
-      AWS_SECRET_ACCESS_KEY: "aws",
-    };
+    const env = { ...sessionEnv, AWS_SECRET_ACCESS_KEY: "aws" };
     const { ctx } = makeToolContext(root, { env });
-    const result = await tool.execute({ pattern: "Needle", path: "src" }, ctx);
-    expect(result.output).toContain("src/b.ts");
-    const seen = fs.readFileSync(dump, "utf8");
+    const seen = (await tool.execute({ pattern: "Needle", path: "src" }, ctx)).output;
     expect(seen).not.toContain("sk-grep-secret");
     expect(seen).not.toContain("AWS_SECRET_ACCESS_KEY");
     expect(seen).toContain("HOME=/home/someone");

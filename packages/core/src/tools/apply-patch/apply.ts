@@ -1,10 +1,12 @@
+import fs from "node:fs";
 import path from "node:path";
+import { isPathWritable, type SandboxPolicy } from "../../sandbox/policy.js";
 import { type PatchHunk, parsePatch } from "./parser.js";
-import { createDryRunFs, diskFs, type PatchFs } from "./patch-fs.js";
+import { diskCommitter, type PatchCommitter } from "./patch-fs.js";
 import { patchTargets } from "./paths.js";
-import { applyChunksToText } from "./update.js";
+import { type PatchChange, planPatch } from "./plan.js";
 
-export type PatchChange = { path: string; kind: "add" | "delete" | "update"; movePath?: string };
+export type { PatchChange } from "./plan.js";
 
 export type ApplyPatchResult =
   | { ok: true; summary: string; changes: PatchChange[] }
@@ -16,10 +18,13 @@ export type ApplyPatchOptions = {
   /** Asked with the real path (symlinks resolved) of every entry the patch writes or removes. */
   canWrite?: (absPath: string) => boolean;
   /**
-   * Run every hunk against an in-memory view of the disk first and change nothing unless all of
-   * them apply. Off by default: hunks then apply one by one, as the reference tool does.
+   * Change nothing unless every hunk applies. Off by default: the hunks before a failing one are
+   * then applied, as the reference tool does. Either way every hunk is worked out in memory first
+   * (`planPatch`), each file read and patched once, and only then written.
    */
   verifyFirst?: boolean;
+  /** How the planned changes are written (default: in this process, see `diskCommitter`). */
+  commit?: PatchCommitter;
 };
 
 /** Parses and applies a patch. Relative paths are resolved against `options.cwd`. */
@@ -27,6 +32,29 @@ export async function applyPatch(text: string, options: ApplyPatchOptions): Prom
   const parsed = parsePatch(text);
   if (!parsed.ok) return { ok: false, error: parsed.error, changes: [] };
   return applyHunks(parsed.hunks, options);
+}
+
+/**
+ * A patch applied "here", as `nightshift apply-patch` does it (no sandbox runs it): only inside
+ * `cwd`, never in its `.git`, `.agents`, `.codex` or `.nightshift` (at any depth), and never
+ * through a symbolic link (see `diskCommitter`'s `confineTo`). `../x`, absolute paths elsewhere,
+ * a Move to `../`, a symlinked folder and `.git/hooks` are all refused before anything is written.
+ */
+export async function applyPatchHere(text: string, cwd: string): Promise<ApplyPatchResult> {
+  const here = path.resolve(cwd);
+  const real = fs.realpathSync(here);
+  const policy: SandboxPolicy = {
+    mode: "workspace-write",
+    writableRoots: [],
+    networkAccess: false,
+    excludeSlashTmp: true,
+    excludeTmpdirEnvVar: true,
+  };
+  return applyPatch(text, {
+    cwd: here,
+    canWrite: (target) => isPathWritable(policy, here, target) || isPathWritable(policy, real, target),
+    commit: diskCommitter({ confineTo: here }),
+  });
 }
 
 /** Applies parsed hunks in order, stopping at the first failure. */
@@ -54,104 +82,19 @@ export async function applyHunks(
       };
     }
   }
-  if (options.verifyFirst) {
-    const dryRun = await runHunks(hunks, options.cwd, createDryRunFs());
-    if (!dryRun.ok) return { ok: false, error: `${dryRun.error}\nNo files were modified.`, changes: [] };
+  const plan = await planPatch(hunks, options.cwd);
+  if (plan.error !== undefined && options.verifyFirst) {
+    return { ok: false, error: `${plan.error}\nNo files were modified.`, changes: [] };
   }
-  return runHunks(hunks, options.cwd, diskFs);
-}
-
-async function runHunks(hunks: readonly PatchHunk[], cwd: string, files: PatchFs): Promise<ApplyPatchResult> {
-  const changes: PatchChange[] = [];
-  for (const hunk of hunks) {
-    const error = await runHunk(hunk, cwd, files);
-    if (error !== undefined) return { ok: false, error, changes };
-    changes.push(
-      hunk.kind === "update" && hunk.movePath !== undefined
-        ? { path: hunk.path, kind: "update", movePath: hunk.movePath }
-        : { path: hunk.path, kind: hunk.kind },
-    );
+  const commit = options.commit ?? diskCommitter();
+  const committed = await commit(plan.ops);
+  if (committed.error !== undefined) {
+    // A hunk counts as applied when all of its operations were.
+    const failedHunk = plan.ops[committed.applied]?.hunk ?? plan.changes.length;
+    return { ok: false, error: committed.error, changes: plan.changes.slice(0, failedHunk) };
   }
-  return { ok: true, summary: summarize(changes), changes };
-}
-
-/** Returns an error text, or undefined when the hunk was applied. */
-async function runHunk(hunk: PatchHunk, cwd: string, files: PatchFs): Promise<string | undefined> {
-  const absPath = path.resolve(cwd, hunk.path);
-  if (hunk.kind === "add") {
-    return attempt(() => files.writeFile(absPath, hunk.contents), `Failed to write file ${hunk.path}`);
-  }
-  if (hunk.kind === "delete") {
-    return attempt(() => files.removeFile(absPath), `Failed to delete file ${hunk.path}`);
-  }
-
-  let bytes: Buffer;
-  try {
-    bytes = await files.readFile(absPath);
-  } catch (err) {
-    return `Failed to read file to update ${hunk.path}: ${describeFsError(err)}`;
-  }
-  const decoded = decodeText(bytes, hunk.path);
-  if (!decoded.ok) return decoded.error;
-  const updated = applyChunksToText(decoded.text, hunk.chunks, hunk.path);
-  if (!updated.ok) return updated.error;
-
-  if (hunk.movePath === undefined) {
-    return attempt(() => files.writeFile(absPath, updated.text), `Failed to write file ${hunk.path}`);
-  }
-  const destination = path.resolve(cwd, hunk.movePath);
-  const writeError = await attempt(
-    () => files.writeFile(destination, updated.text),
-    `Failed to write file ${hunk.movePath}`,
-  );
-  if (writeError !== undefined || destination === absPath) return writeError;
-  return attempt(
-    () => files.removeFile(absPath),
-    `Failed to remove the original file ${hunk.path} after moving it`,
-  );
-}
-
-function decodeText(
-  bytes: Buffer,
-  displayPath: string,
-): { ok: true; text: string } | { ok: false; error: string } {
-  if (bytes.includes(0)) {
-    return {
-      ok: false,
-      error: `Cannot update ${displayPath}: it looks like a binary file (it contains NUL bytes)`,
-    };
-  }
-  try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
-  } catch {
-    return { ok: false, error: `Cannot update ${displayPath}: it is not valid UTF-8 text` };
-  }
-}
-
-async function attempt(operation: () => Promise<void>, context: string): Promise<string | undefined> {
-  try {
-    await operation();
-    return undefined;
-  } catch (err) {
-    return `${context}: ${describeFsError(err)}`;
-  }
-}
-
-const FS_ERROR_TEXT: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EISDIR: "it is a directory",
-  ENOTDIR: "a parent path is not a directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  ELOOP: "too many levels of symbolic links",
-  ENOSPC: "no space left on device",
-};
-
-function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== undefined && FS_ERROR_TEXT[code] !== undefined) return FS_ERROR_TEXT[code];
-  return err instanceof Error ? err.message : String(err);
+  if (plan.error !== undefined) return { ok: false, error: plan.error, changes: plan.changes };
+  return { ok: true, summary: summarize(plan.changes), changes: plan.changes };
 }
 
 /** `Success. Updated the following files:` then `A`dded, `M`odified (a move shows its destination), `D`eleted. */

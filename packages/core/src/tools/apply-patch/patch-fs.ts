@@ -1,79 +1,132 @@
-import fs from "node:fs/promises";
+import fs from "node:fs";
+import fsp, { type FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { isPathInside } from "../../util/paths.js";
+import { describeFsError, type PatchOp } from "./plan.js";
 
-/** The three file operations a patch needs. Errors are Node errors with a `code`. */
-export type PatchFs = {
-  readFile(absPath: string): Promise<Buffer>;
-  /** Creates missing parent directories; overwrites an existing file. */
-  writeFile(absPath: string, text: string): Promise<void>;
-  /** Removes a file (or a symlink itself); fails on directories and missing entries. */
-  removeFile(absPath: string): Promise<void>;
+/** How far the operations of a plan got: `applied` ops succeeded, then `error` stopped the rest. */
+export type CommitResult = { applied: number; error?: string };
+
+/** Carries out planned operations; each way of writing (on disk, in the sandbox) is one of these. */
+export type PatchCommitter = (ops: readonly PatchOp[]) => Promise<CommitResult>;
+
+export type DiskCommitOptions = {
+  /**
+   * Write only below this directory and never through a symbolic link on the way (used by
+   * `nightshift apply-patch`, which runs without a sandbox): each folder is opened from the one
+   * above it with O_NOFOLLOW, the file too, so nothing swapped in meanwhile can redirect a write.
+   */
+  confineTo?: string;
 };
+
+/** Writes in this process, following symlinks as the path says, or confined (see `confineTo`). */
+export function diskCommitter(options: DiskCommitOptions = {}): PatchCommitter {
+  return async (ops) => {
+    for (const [index, op] of ops.entries()) {
+      try {
+        if (options.confineTo !== undefined) await commitConfined(options.confineTo, op);
+        else if (op.kind === "write") await writeFollowing(op.absPath, op.text);
+        else await removeEntry(op.absPath);
+      } catch (err) {
+        return { applied: index, error: `${failureContext(op)}: ${describeFsError(err)}` };
+      }
+    }
+    return { applied: ops.length };
+  };
+}
+
+export function failureContext(op: PatchOp): string {
+  return op.kind === "write" ? `Failed to write file ${op.shownAs}` : `Failed to delete file ${op.shownAs}`;
+}
 
 function fsError(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });
 }
 
-async function lstatOrUndefined(absPath: string) {
-  return fs.lstat(absPath).catch(() => undefined);
+async function writeFollowing(absPath: string, text: string): Promise<void> {
+  await fsp.mkdir(path.dirname(absPath), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    // mkdir reports a file in the way of a parent directory as EEXIST.
+    throw err.code === "EEXIST" ? fsError("ENOTDIR", "not a directory") : err;
+  });
+  await fsp.writeFile(absPath, text, "utf8");
 }
 
-export const diskFs: PatchFs = {
-  readFile: (absPath) => fs.readFile(absPath),
-  async writeFile(absPath, text) {
-    await fs.mkdir(path.dirname(absPath), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-      // mkdir reports a file in the way of a parent directory as EEXIST.
-      throw err.code === "EEXIST" ? fsError("ENOTDIR", "not a directory") : err;
-    });
-    await fs.writeFile(absPath, text, "utf8");
-  },
-  async removeFile(absPath) {
-    const stat = await lstatOrUndefined(absPath);
-    if (stat?.isDirectory()) throw fsError("EISDIR", "is a directory");
-    await fs.unlink(absPath);
-  },
-};
+async function removeEntry(absPath: string): Promise<void> {
+  const stat = await fsp.lstat(absPath).catch(() => undefined);
+  if (stat?.isDirectory()) throw fsError("EISDIR", "is a directory");
+  await fsp.unlink(absPath);
+}
+
+const DIRECTORY_NO_FOLLOW = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;
 
 /**
- * A dry run over the real disk: reads fall through to disk, writes and removals are only
- * remembered. Used to check that every hunk of a patch applies before touching anything.
+ * One operation below `root`, walking from `root` one folder at a time. On Linux each folder is
+ * opened through the previous one's descriptor (`/proc/self/fd/N/name`, what `openat` does) with
+ * O_NOFOLLOW, and the file is opened the same way, so a symlink anywhere below `root` is refused
+ * and no folder can be swapped between the check and the write. Elsewhere (no /proc) each step
+ * is checked with lstat first, which narrows the race without closing it.
  */
-export function createDryRunFs(): PatchFs {
-  const pending = new Map<string, string | null>();
-  const existsOnDisk = async (absPath: string) => {
-    const stat = await lstatOrUndefined(absPath);
-    if (stat?.isDirectory()) throw fsError("EISDIR", "is a directory");
-    return stat !== undefined;
-  };
-  return {
-    async readFile(absPath) {
-      const text = pending.get(absPath);
-      if (text === null) throw fsError("ENOENT", "no such file");
-      return text === undefined ? fs.readFile(absPath) : Buffer.from(text, "utf8");
-    },
-    async writeFile(absPath, text) {
-      if (!pending.has(absPath)) {
-        await existsOnDisk(absPath);
-        await assertAncestorIsDirectory(path.dirname(absPath));
+async function commitConfined(root: string, op: PatchOp): Promise<void> {
+  const relative = path.relative(root, op.absPath);
+  if (relative === "" || !isPathInside(op.absPath, root)) throw fsError("EACCES", "outside the folder");
+  const parts = relative.split(path.sep);
+  const name = parts.pop()!;
+  if (process.platform !== "linux") return commitChecked(root, parts, name, op);
+  let dir = await fsp.open(root, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  try {
+    for (const part of parts) {
+      const next = `/proc/self/fd/${dir.fd}/${part}`;
+      let child = await openDirectoryNoFollow(next);
+      if (child === null && op.kind === "write") {
+        await fsp.mkdir(next).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== "EEXIST") throw err;
+        });
+        child = await openDirectoryNoFollow(next);
       }
-      pending.set(absPath, text);
-    },
-    async removeFile(absPath) {
-      const known = pending.get(absPath);
-      const exists = known === undefined ? await existsOnDisk(absPath) : known !== null;
-      if (!exists) throw fsError("ENOENT", "no such file");
-      pending.set(absPath, null);
-    },
-  };
-}
-
-async function assertAncestorIsDirectory(dir: string): Promise<void> {
-  for (let current = dir; ; current = path.dirname(current)) {
-    const stat = await fs.stat(current).catch(() => undefined);
-    if (stat !== undefined) {
-      if (!stat.isDirectory()) throw fsError("ENOTDIR", "not a directory");
+      if (child === null) throw fsError("ENOENT", "no such directory");
+      await dir.close();
+      dir = child;
+    }
+    const entry = `/proc/self/fd/${dir.fd}/${name}`;
+    if (op.kind === "remove") {
+      const stat = await fsp.lstat(entry);
+      if (stat.isDirectory()) throw fsError("EISDIR", "is a directory");
+      await fsp.unlink(entry);
       return;
     }
-    if (path.dirname(current) === current) return;
+    const flags =
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW;
+    const file = await fsp.open(entry, flags, 0o666);
+    try {
+      await file.writeFile(op.text, "utf8");
+    } finally {
+      await file.close();
+    }
+  } finally {
+    await dir.close();
   }
+}
+
+/** The folder opened without following a symlink; null when it does not exist. */
+async function openDirectoryNoFollow(target: string): Promise<FileHandle | null> {
+  try {
+    return await fsp.open(target, DIRECTORY_NO_FOLLOW);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return null;
+    // O_NOFOLLOW on a symlink fails with ELOOP; O_DIRECTORY on a file with ENOTDIR.
+    if (code === "ELOOP") throw fsError("ELOOP", "a symbolic link is in the way");
+    throw err;
+  }
+}
+
+async function commitChecked(root: string, parts: string[], name: string, op: PatchOp): Promise<void> {
+  let current = root;
+  for (const part of [...parts, name]) {
+    current = path.join(current, part);
+    const stat = await fsp.lstat(current).catch(() => undefined);
+    if (stat?.isSymbolicLink()) throw fsError("ELOOP", "a symbolic link is in the way");
+  }
+  if (op.kind === "write") await writeFollowing(op.absPath, op.text);
+  else await removeEntry(op.absPath);
 }

@@ -15,7 +15,9 @@ import { APPLY_PATCH_FREEFORM_DESCRIPTION, APPLY_PATCH_FUNCTION_DESCRIPTION } fr
 import { fileChangeDisplays } from "./display.js";
 import { APPLY_PATCH_LARK_GRAMMAR } from "./grammar.js";
 import { type PatchHunk, parsePatch } from "./parser.js";
+import { diskCommitter } from "./patch-fs.js";
 import { type PatchTarget, patchTargets, realPathOf } from "./paths.js";
+import { sandboxCommitter } from "./sandbox-commit.js";
 
 export type ApplyPatchVariant = "freeform" | "function";
 
@@ -58,14 +60,18 @@ export const applyPatchTools = {
 
 /**
  * Applies a patch for the model: parse, find every entry it writes or removes (real paths), apply
- * directly when the sandbox policy allows all of them, otherwise ask for approval (or refuse
- * under the `never` policy). Also used by the engine for apply_patch run through a shell tool.
- * Every hunk is checked against the files before anything is written.
- */
-/**
- * Applies a patch. Relative paths in it are resolved against `workdir` (default the session's
- * cwd, e.g. the `cd X &&` of a shell invocation); what may be written is always judged against
- * the session's cwd and policy, never against `workdir`.
+ * when the sandbox policy allows all of them, otherwise ask for approval (or refuse under the
+ * `never` policy). Also used by the engine for apply_patch run through a shell tool. Every hunk
+ * is worked out against the files before anything is written.
+ *
+ * The writing itself happens inside the session's sandbox (workspace-write), through the same
+ * runner as commands: the check above decides whether to ask, the kernel decides what can be
+ * written, so a folder swapped for a symlink between the two cannot send a write outside. An
+ * approved patch, or one in danger-full-access, is written by this process.
+ *
+ * Relative paths in the patch are resolved against `workdir` (default the session's cwd, e.g.
+ * the `cd X &&` of a shell invocation); what may be written is always judged against the
+ * session's cwd and policy, never against `workdir`.
  */
 export async function runApplyPatch(
   patch: string,
@@ -102,7 +108,17 @@ export async function runApplyPatch(
   }
   if (ctx.signal.aborted) return failure("apply_patch was aborted before any file was modified.");
 
-  const result = await applyHunks(parsed.hunks, { cwd: workdir, canWrite, verifyFirst: true });
+  const commit =
+    canWrite !== undefined && ctx.policy.mode === "workspace-write"
+      ? sandboxCommitter({
+          runCommand: ctx.runCommand,
+          policy: ctx.policy,
+          sandboxCwd: ctx.cwd,
+          stagingDir: ctx.scratchDir,
+          signal: ctx.signal,
+        })
+      : diskCommitter();
+  const result = await applyHunks(parsed.hunks, { cwd: workdir, canWrite, verifyFirst: true, commit });
   const changes = fileChangeDisplays(parsed.hunks, result.changes);
   if (result.ok)
     return {

@@ -19,15 +19,23 @@ export function applyChunksToText(
   displayPath: string,
 ): UpdateTextResult {
   const bom = original.startsWith("\uFEFF") ? "\uFEFF" : "";
-  const rawLines = (bom ? original.slice(1) : original).split("\n");
+  const body = bom ? original.slice(1) : original;
+  const rawLines = body.split("\n");
   if (rawLines[rawLines.length - 1] === "") rawLines.pop();
-  const bareLines = rawLines.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
-  const eolSuffix = usesCrlf(rawLines) ? "\r" : "";
+  // One array of lines is kept (a 9 MB file of short lines is a million strings): the bare one is
+  // the same array unless the file has carriage returns.
+  const hasCr = body.includes("\r");
+  const bareLines = hasCr
+    ? rawLines.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line))
+    : rawLines;
+  const eolSuffix = hasCr && usesCrlf(rawLines) ? "\r" : "";
 
   const located = locateChunks(bareLines, chunks, displayPath);
   if (!located.ok) return located;
 
-  const out: string[] = [];
+  // The untouched stretches are copied as slices of the original text, never line by line.
+  const pieces: string[] = [];
+  const lineStart = lineOffsets(body);
   let position = 0;
   for (const { start, removeCount, insert } of located.replacements) {
     if (start < position) {
@@ -36,15 +44,41 @@ export function applyChunksToText(
         error: `Failed to apply the patch to ${displayPath}: two chunks change the same lines`,
       };
     }
-    for (let i = position; i < start; i++) out.push(rawLines[i]!);
-    for (const line of insert) out.push(line + eolSuffix);
+    const kept = body.slice(lineStart(position), lineStart(start));
+    // A last line without a line ending gets one when lines follow it.
+    pieces.push(kept.endsWith("\n") || kept === "" || insert.length === 0 ? kept : `${kept}\n`);
+    for (const line of insert) pieces.push(`${line}${eolSuffix}\n`);
     position = start + removeCount;
   }
-  for (let i = position; i < rawLines.length; i++) out.push(rawLines[i]!);
+  pieces.push(body.slice(lineStart(Math.min(position, rawLines.length))));
+  const text = pieces.join("");
+  if (text === "") return { ok: true, text: "" };
+  return { ok: true, text: `${bom}${withFinalLineEnding(text, eolSuffix)}` };
+}
 
-  if (out.length === 0) return { ok: true, text: "" };
-  if (eolSuffix !== "" && !out[out.length - 1]!.endsWith("\r")) out[out.length - 1] += "\r";
-  return { ok: true, text: `${bom}${out.join("\n")}\n` };
+/**
+ * The offset in `body` where line `n` starts (the length of `body` past the last line), for `n`
+ * asked in increasing order: one pass over the text in all.
+ */
+function lineOffsets(body: string): (n: number) => number {
+  let line = 0;
+  let offset = 0;
+  return (n) => {
+    while (line < n && offset < body.length) {
+      const newline = body.indexOf("\n", offset);
+      offset = newline === -1 ? body.length : newline + 1;
+      line++;
+    }
+    return offset;
+  };
+}
+
+/** The text ending with a line ending, and in a CRLF file the last one CRLF too. */
+function withFinalLineEnding(text: string, eolSuffix: string): string {
+  const lastLineEnd = text.endsWith("\n") ? text.length - 1 : text.length;
+  const lastLine = text.slice(text.lastIndexOf("\n", lastLineEnd - 1) + 1, lastLineEnd);
+  const cr = eolSuffix !== "" && !lastLine.endsWith("\r") ? "\r" : "";
+  return `${text.slice(0, lastLineEnd)}${cr}\n`;
 }
 
 function usesCrlf(rawLines: readonly string[]): boolean {

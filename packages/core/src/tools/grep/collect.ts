@@ -21,19 +21,23 @@ export type Collected = {
   budgetReached: boolean;
 };
 
+/** The lines shown for one file (its header is written when the groups are put together). */
+type FileGroup = { path: string; lines: string[] };
+
 /**
  * Turns rg's messages into output grouped by file: a path line, then `L<n>: ` for matching lines
- * and `L<n>- ` for context, with a blank line between files.
+ * and `L<n>- ` for context, with a blank line between files. rg searches files in parallel and
+ * reports each file whole, in whatever order they finish; the groups kept (bounded by the limit
+ * and the budget) are sorted by path here, so the output order never depends on timing.
  */
 export class GrepCollector {
-  private readonly chunks: string[] = [];
+  private readonly groups: FileGroup[] = [];
+  private current: FileGroup | null = null;
   private bytes = 0;
   private matches = 0;
-  private files = 0;
   private limitReached = false;
   private budgetReached = false;
   private currentPath: string | null = null;
-  private headerWritten = false;
   private lastMatchLine: number | null = null;
   /** Context seen since the last shown match: shown only if another match in the file follows. */
   private pendingContext: RgLine[] = [];
@@ -44,7 +48,7 @@ export class GrepCollector {
     switch (event.type) {
       case "begin":
         this.currentPath = displayPath(event.path);
-        this.headerWritten = false;
+        this.current = null;
         this.lastMatchLine = null;
         this.pendingContext = [];
         return "continue";
@@ -80,30 +84,30 @@ export class GrepCollector {
   }
 
   result(): Collected {
+    const sorted = [...this.groups].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return {
-      text: this.chunks.join(""),
+      text: sorted.map((group) => `${group.path}\n${group.lines.join("")}`).join("\n"),
       matches: this.matches,
-      files: this.files,
+      files: sorted.length,
       limitReached: this.limitReached,
       budgetReached: this.budgetReached,
     };
   }
 
-  /** Appends a line (and the file header before the first line of a file); false when over budget. */
+  /** Appends a line (counting the file's header with its first line); false when over budget. */
   private write(line: string): boolean {
-    let text = line;
-    if (!this.headerWritten)
-      text = `${this.files > 0 ? "\n" : ""}${this.currentPath ?? "(unknown file)"}\n${line}`;
-    const size = Buffer.byteLength(text, "utf8");
+    const path = this.currentPath ?? "(unknown file)";
+    const header = this.current === null ? `${this.groups.length > 0 ? "\n" : ""}${path}\n` : "";
+    const size = Buffer.byteLength(header + line, "utf8");
     if (this.bytes + size > this.options.budgetBytes) {
       this.budgetReached = true;
       return false;
     }
-    if (!this.headerWritten) {
-      this.headerWritten = true;
-      this.files++;
+    if (this.current === null) {
+      this.current = { path, lines: [] };
+      this.groups.push(this.current);
     }
-    this.chunks.push(text);
+    this.current.lines.push(line);
     this.bytes += size;
     return true;
   }

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import type { SandboxPolicy } from "../../sandbox/policy.js";
 import { findExecutable, isExecutableFile } from "../../util/find-executable.js";
+import type { CommandRunner } from "../tool.js";
 
 export type FindRipgrepOptions = {
   /** Directories a command may have written (the workspace, the writable roots): never run an `rg` from there. */
@@ -82,6 +84,60 @@ export type RunResult = {
 };
 
 const MAX_STDERR_BYTES = 4 * 1024;
+
+/** What rg may do in the sandbox: read, nothing else. */
+const READ_ONLY: SandboxPolicy = { mode: "read-only", writableRoots: [], networkAccess: false };
+
+/**
+ * Runs rg inside the sandbox, read-only and without network, through the session's command
+ * runner. Its `/proc` is the sandbox's own, so no path (a symlink, `/proc/<pid>`, `..`) can lead
+ * it to nightshift's process or its parents. Returns null when there is no sandbox to run in
+ * (then `runRipgrep` runs it directly, as in danger-full-access without bubblewrap).
+ */
+export async function runRipgrepSandboxed(
+  options: RunOptions & { runCommand: CommandRunner },
+): Promise<RunResult | null> {
+  if (options.signal.aborted) return { exitCode: null, stderr: "", stoppedBy: "abort" };
+  const stop = new AbortController();
+  let stoppedBy: RunResult["stoppedBy"] = null;
+  const onAbort = () => {
+    stoppedBy ??= "abort";
+    stop.abort();
+  };
+  options.signal.addEventListener("abort", onAbort, { once: true });
+  let stderr = "";
+  const splitter = new LineSplitter(options.maxMessageBytes, (line) => {
+    if (stoppedBy) return;
+    const event = line === null ? ({ type: "overlong" } as const) : parseEvent(line);
+    if (event && options.onEvent(event) === "stop") {
+      stoppedBy = "consumer";
+      stop.abort();
+    }
+  });
+  try {
+    const result = await options.runCommand({
+      argv: [options.rgPath, ...options.args],
+      cwd: options.cwd,
+      sandboxCwd: options.cwd,
+      policy: READ_ONLY,
+      timeoutMs: options.timeoutMs,
+      signal: stop.signal,
+      maxOutputBytes: 16 * 1024,
+      onOutput: (chunk, stream) => {
+        if (stream === "stdout") splitter.push(Buffer.from(chunk, "utf8"));
+        else if (stderr.length < MAX_STDERR_BYTES) stderr += chunk.slice(0, MAX_STDERR_BYTES - stderr.length);
+      },
+    });
+    if (result.sandboxError?.startsWith("no sandbox available")) return null;
+    if (result.sandboxError)
+      return { exitCode: null, stderr: "", stoppedBy, spawnError: result.sandboxError };
+    splitter.end();
+    if (result.timedOut) stoppedBy ??= "timeout";
+    return { exitCode: result.exitCode, stderr, stoppedBy };
+  } finally {
+    options.signal.removeEventListener("abort", onAbort);
+  }
+}
 
 export function runRipgrep(options: RunOptions): Promise<RunResult> {
   return new Promise((resolve) => {

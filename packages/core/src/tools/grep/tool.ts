@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { writableRoots } from "../../sandbox/policy.js";
 import { isPathInside } from "../../util/paths.js";
+import { openDirectory, openRegularFile } from "../../util/read-guard.js";
 import { describeFsError, resolveToolPath } from "../read-file/paths.js";
 import {
   defineFunctionTool,
@@ -13,7 +14,7 @@ import {
 } from "../tool.js";
 import { type Collected, GrepCollector } from "./collect.js";
 import { GREP_DESCRIPTION } from "./description.js";
-import { findRipgrep, runRipgrep } from "./ripgrep.js";
+import { findRipgrep, type RunOptions, type RunResult, runRipgrep, runRipgrepSandboxed } from "./ripgrep.js";
 
 export const DEFAULT_GREP_LIMIT = 100;
 export const MAX_GREP_LIMIT = 1_000;
@@ -98,7 +99,7 @@ export function createGrepTool(options: GrepToolOptions = {}): FunctionTool<type
         contextLines,
         budgetBytes: Math.max(0, ctx.outputBudgetBytes - FOOTER_RESERVE_BYTES),
       });
-      const run = await runRipgrep({
+      const run = await search(ctx, target, {
         rgPath,
         args: ripgrepArgs(args, contextLines, displayTarget(ctx.cwd, target)),
         cwd: ctx.cwd,
@@ -108,6 +109,7 @@ export function createGrepTool(options: GrepToolOptions = {}): FunctionTool<type
         maxMessageBytes: MAX_MESSAGE_BYTES,
         onEvent: (event) => collector.onEvent(event),
       });
+      if ("refused" in run) return failure(run.refused);
       const found = collector.result();
       const display: ToolDisplay = {
         kind: "search",
@@ -137,8 +139,32 @@ export function createGrepTool(options: GrepToolOptions = {}): FunctionTool<type
 
 export const grepTool = createGrepTool();
 
+/**
+ * rg runs in the sandbox (read-only, see `runRipgrepSandboxed`). Only where there is no sandbox
+ * at all (danger-full-access on a machine without one) does it run directly; then the target
+ * itself is checked like read_file's files, which is all that mode promises.
+ */
+async function search(
+  ctx: ToolContext,
+  target: string,
+  options: RunOptions,
+): Promise<RunResult | { refused: string }> {
+  const sandboxed = await runRipgrepSandboxed({ ...options, runCommand: ctx.runCommand });
+  if (sandboxed) return sandboxed;
+  const opened = (await fs.stat(target)).isDirectory()
+    ? await openDirectory(target)
+    : await openRegularFile(target);
+  if ("error" in opened) return { refused: opened.error };
+  await opened.handle.close();
+  return runRipgrep(options);
+}
+
+/**
+ * rg's arguments. No `--sort path`: it makes rg search with one thread; the bounded results are
+ * sorted by `GrepCollector` instead.
+ */
 function ripgrepArgs(args: z.infer<typeof parameters>, contextLines: number, target: string): string[] {
-  const argv = ["--json", "--sort", "path", "--hidden", "--no-require-git", "--no-config"];
+  const argv = ["--json", "--hidden", "--no-require-git", "--no-config"];
   if (args.case_insensitive) argv.push("--ignore-case");
   if (args.fixed_strings) argv.push("--fixed-strings");
   if (contextLines > 0) argv.push("--context", String(contextLines));

@@ -1,8 +1,8 @@
-import { constants as fsConstants } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import ignore from "ignore";
 import { isPathInside } from "../../util/paths.js";
+import { openRegularFile, readHead } from "../../util/read-guard.js";
 
 /** Files whose patterns hide entries, read in every directory walked (and its ancestors in a repo). */
 export const IGNORE_FILE_NAMES = [".gitignore", ".ignore"] as const;
@@ -16,11 +16,14 @@ export type IgnoreStack = readonly IgnoreLayer[];
 /** The most of one ignore file that is read; patterns past it are not honoured. */
 export const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
 
-/** The ignore files of `dir`, or null when it has none. */
-export async function loadIgnoreLayer(dir: string): Promise<IgnoreLayer | null> {
+/**
+ * The ignore files of `dir`, or null when it has none; `readFrom` is where to read them (the
+ * directory as opened, `/proc/self/fd/N`), default `dir`.
+ */
+export async function loadIgnoreLayer(dir: string, readFrom: string = dir): Promise<IgnoreLayer | null> {
   const texts: string[] = [];
   for (const name of IGNORE_FILE_NAMES) {
-    const text = await readIgnoreFile(path.join(dir, name));
+    const text = await readIgnoreFile(path.join(readFrom, name));
     if (text !== null) texts.push(text);
   }
   if (texts.length === 0) return null;
@@ -28,31 +31,23 @@ export async function loadIgnoreLayer(dir: string): Promise<IgnoreLayer | null> 
 }
 
 /**
- * An ignore file's text when it is a regular file (symlinks followed), else null. Opened
- * non-blocking so a FIFO in its place cannot hang us, and read only up to
- * `MAX_IGNORE_FILE_BYTES` (cut back to the last whole line) so `/dev/zero` or a huge file cannot
- * fill memory.
+ * An ignore file's text when it is a regular file (symlinks followed) that tools may read (see
+ * `openRegularFile`: never a FIFO, never a process's entry under /proc), else null; read only up
+ * to `MAX_IGNORE_FILE_BYTES` (cut back to the last whole line) so `/dev/zero` or a huge file
+ * cannot fill memory.
  */
 async function readIgnoreFile(file: string): Promise<string | null> {
-  let handle: fs.FileHandle | undefined;
+  const opened = await openRegularFile(file);
+  if ("error" in opened) return null; // absent, unreadable or refused: no rules from this file
   try {
-    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    const stat = await handle.stat();
-    if (!stat.isFile()) return null;
-    const buffer = Buffer.alloc(Math.min(stat.size, MAX_IGNORE_FILE_BYTES));
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    let text = buffer.subarray(0, filled);
+    const { stat, handle } = opened;
+    let text = await readHead(handle, Math.min(stat.size, MAX_IGNORE_FILE_BYTES));
     if (stat.size > MAX_IGNORE_FILE_BYTES) text = text.subarray(0, text.lastIndexOf(0x0a) + 1);
     return text.toString("utf8");
   } catch {
-    return null; // absent or unreadable: no rules from this file
+    return null;
   } finally {
-    await handle?.close();
+    await opened.handle.close();
   }
 }
 
@@ -68,7 +63,7 @@ export async function ancestorIgnoreLayers(dir: string): Promise<IgnoreLayer[]> 
     if (await exists(path.join(current, ".git"))) break;
     if (path.dirname(current) === current) return []; // reached the file system root: not a repo
   }
-  const layers = await Promise.all(ancestors.map(loadIgnoreLayer));
+  const layers = await Promise.all(ancestors.map((dir) => loadIgnoreLayer(dir)));
   return layers.filter((layer): layer is IgnoreLayer => layer !== null);
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { describeFsError, resolveToolPath } from "../read-file/paths.js";
 import { defineFunctionTool, type ToolResult } from "../tool.js";
 import { LIST_DIR_DESCRIPTION } from "./description.js";
-import { type ListedEntry, walkDirectory } from "./walk.js";
+import { type ListedEntry, WalkRefused, type WalkResult, walkDirectory } from "./walk.js";
 
 export const DEFAULT_LIST_DEPTH = 2;
 export const MAX_LIST_DEPTH = 5;
@@ -53,12 +53,18 @@ export const listDirTool = defineFunctionTool({
       return failure(describeFsError(error, root));
     }
 
-    const walked = await walkDirectory(root, {
-      maxDepth: depth,
-      skip: offset - 1,
-      take: args.limit ?? DEFAULT_LIST_LIMIT,
-      signal: ctx.signal,
-    });
+    let walked: WalkResult;
+    try {
+      walked = await walkDirectory(root, {
+        maxDepth: depth,
+        skip: offset - 1,
+        take: args.limit ?? DEFAULT_LIST_LIMIT,
+        signal: ctx.signal,
+      });
+    } catch (error) {
+      if (error instanceof WalkRefused) return failure(error.message);
+      throw error;
+    }
     if (walked.aborted) return failure("list_dir was aborted.");
     if (walked.entries.length === 0 && offset > 1) {
       return failure(`offset ${offset} is past the last entry of ${root}.`);

@@ -1,6 +1,7 @@
 import type { Dirent } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { openDirectory } from "../../util/read-guard.js";
 import { ancestorIgnoreLayers, type IgnoreStack, isIgnored, loadIgnoreLayer } from "./ignore-rules.js";
 
 export type EntryKind = "directory" | "file" | "symlink" | "other";
@@ -49,14 +50,29 @@ export async function walkDirectory(root: string, options: WalkOptions): Promise
     inherited: IgnoreStack,
     owner?: ListedEntry,
   ): Promise<boolean> => {
-    const own = await loadIgnoreLayer(dir);
-    const layers = own ? [...inherited, own] : inherited;
+    // Each directory is opened (a child without following a symlink swapped in since it was
+    // listed) and checked before anything in it is read; its entries come from the open handle.
+    const opened = await openDirectory(dir, { noFollow: owner !== undefined });
+    if ("error" in opened) {
+      if (owner)
+        owner.note =
+          opened.code === "EREFUSED"
+            ? "not walked into: a process's entry under /proc"
+            : unreadableNote(opened);
+      else throw new WalkRefused(opened.error);
+      return true;
+    }
     let dirents: Dirent[];
+    let layers: IgnoreStack;
     try {
-      dirents = await fs.readdir(dir, { withFileTypes: true });
+      const own = await loadIgnoreLayer(dir, opened.listPath);
+      layers = own ? [...inherited, own] : inherited;
+      dirents = await fs.readdir(opened.listPath, { withFileTypes: true });
     } catch (error) {
       if (owner) owner.note = unreadableNote(error);
       return true;
+    } finally {
+      await opened.handle.close();
     }
     dirents.sort(byName);
     for (const dirent of dirents) {
@@ -100,8 +116,12 @@ function kindOf(dirent: Dirent): EntryKind {
   return "other";
 }
 
+/** The listed directory itself cannot be listed (refused or unreadable): the message says why. */
+export class WalkRefused extends Error {}
+
 function unreadableNote(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = (error as { code?: string }).code;
   if (code === "EACCES" || code === "EPERM") return "unreadable: permission denied";
-  return `unreadable: ${code ?? (error as Error).message}`;
+  if (code === "ELOOP") return "not walked into: it is a symlink now";
+  return `unreadable: ${code ?? (error as { message?: string }).message}`;
 }

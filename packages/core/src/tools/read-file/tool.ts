@@ -1,6 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import fs from "node:fs/promises";
 import { z } from "zod";
+import { openRegularFile } from "../../util/read-guard.js";
 import { defineFunctionTool, type ToolContext, type ToolResult } from "../tool.js";
 import { clipLine } from "../truncate.js";
 import { BINARY_SAMPLE_BYTES, looksBinary } from "./binary.js";
@@ -45,14 +46,14 @@ export const readFileTool = defineFunctionTool({
     if (stat.isDirectory()) return failure(`${filePath} is a directory; use list_dir to see what it holds.`);
     if (!stat.isFile()) return failure(`${filePath} is not a regular file.`);
 
-    let file: FileHandle;
+    // Opened without blocking and checked on the open file: nothing swapped in after the stat
+    // (a FIFO, a link into /proc/<pid>) is read.
+    const opened = await openRegularFile(filePath);
+    if ("error" in opened)
+      return failure(opened.code === "ENOENT" ? describeFsError({ code: "ENOENT" }, filePath) : opened.error);
+    const file: FileHandle = opened.handle;
     try {
-      file = await fs.open(filePath, "r");
-    } catch (error) {
-      return failure(describeFsError(error, filePath));
-    }
-    try {
-      return await readWindow(file, filePath, stat.size, args, ctx);
+      return await readWindow(file, filePath, opened.stat.size, args, ctx);
     } catch (error) {
       return failure(describeFsError(error, filePath));
     } finally {
