@@ -28,7 +28,7 @@ const ROWS: Row[] = [
   [SAFE, "workspace-write", "untrusted", false, "run-sandboxed"],
   [SAFE, "read-only", "never", false, "run-sandboxed"],
   [SAFE, "workspace-write", "on-request", true, "run-sandboxed"],
-  [["bash", "-lc", "git status && ls"], "workspace-write", "untrusted", false, "run-sandboxed"],
+  [["bash", "-lc", "git branch && ls"], "workspace-write", "untrusted", false, "run-sandboxed"],
   // Dangerous commands: asked about, forbidden under never unless full access.
   [DANGER, "workspace-write", "on-request", false, "ask", "run-sandboxed"],
   [DANGER, "workspace-write", "on-failure", false, "ask", "run-sandboxed"],
