@@ -170,3 +170,33 @@ describe("ApprovalCache", () => {
     expect(cache.areFilesApproved([])).toBe(false);
   });
 });
+
+describe("decideExec parses each script once", () => {
+  it("reads a wrapped script once for both the known-safe and the danger checks", () => {
+    const parsed: string[] = [];
+    const counting: BashParser = {
+      parser: new Proxy(bash.parser, {
+        get(target, key) {
+          if (key !== "parse") return Reflect.get(target, key);
+          return (script: string) => {
+            parsed.push(script);
+            return target.parse(script);
+          };
+        },
+      }),
+    };
+    for (const script of ["ls && cat README.md", "npm test", "rm -rf build", "bash -c 'rm -rf x'"]) {
+      parsed.length = 0;
+      decideExec({
+        argv: ["bash", "-lc", script],
+        policy: policy("workspace-write"),
+        approvalPolicy: "untrusted",
+        escalationRequested: false,
+        sessionApproved: () => false,
+        bash: counting,
+      });
+      expect(parsed[0]).toBe(script);
+      expect(new Set(parsed).size).toBe(parsed.length);
+    }
+  });
+});
