@@ -17,6 +17,7 @@ import {
   createCommandRunner,
   discoverAgentsMd,
   findRollout,
+  LoginShellSnapshot,
   loadBashParser,
   localDate,
   lookupModel,
@@ -180,6 +181,7 @@ export async function createAgentSession(args: CreateSessionArgs): Promise<Agent
       newId: randomUUID,
       approvalCache: new ApprovalCache(),
       ptySessions,
+      loginShell: new LoginShellSnapshot(),
       bashParser: () => {
         bashParser ??= loadBashParser().catch(() => undefined);
         return bashParser;

@@ -1,4 +1,5 @@
 import type { UsageLedger } from "../context/ledger.js";
+import type { LoginShellSnapshot } from "../exec/login-shell.js";
 import type { PtySessionManager } from "../exec/pty-sessions.js";
 import type { ModelClient, ModelRequest, ReasoningEffort, ReasoningSummary } from "../model/client.js";
 import { ModelError } from "../model/errors.js";
@@ -58,6 +59,8 @@ export type AgentDeps = {
   bashParser: () => Promise<BashParser | undefined>;
   /** Interactive processes of the session; whoever creates it closes it with the session. */
   ptySessions?: PtySessionManager;
+  /** The session's login-shell snapshot for `bash -lc` commands (see `LoginShellSnapshot`). */
+  loginShell?: LoginShellSnapshot;
 };
 
 /** Hooks that context management plugs into the loop (initial context, diffs, compaction). */
@@ -384,6 +387,7 @@ export class Agent {
       outputBudgetBytes: this.settings.outputBudgetBytes,
       progress: (event) => this.emit({ type: "tool_call_progress", callId, text: event.text }),
       ptySessions: this.deps.ptySessions,
+      loginShell: this.deps.loginShell,
     };
   }
 }

@@ -18,8 +18,18 @@ export async function runShellCommand(
   options: { tty?: boolean } = {},
 ): Promise<{ result: CommandResult; toolResult: (hint?: string) => ToolResult }> {
   const spillFile = path.join(ctx.scratchDir, `${ctx.callId.replace(/[^A-Za-z0-9_-]/g, "_")}.log`);
+  // What runs may differ (a `bash -lc` loading the login snapshot); what is shown never does.
+  const launch = ctx.loginShell
+    ? await ctx.loginShell.commandFor(argv, {
+        runCommand: ctx.runCommand,
+        policy: ctx.policy,
+        cwd: ctx.cwd,
+        scratchDir: ctx.scratchDir,
+        signal: ctx.signal,
+      })
+    : argv;
   const result = await ctx.runCommand({
-    argv,
+    argv: launch,
     cwd,
     sandboxCwd: ctx.cwd,
     timeoutMs,
