@@ -96,6 +96,7 @@ const SCRIPT = [
   'echo "$GREETING"',
   'echo "$MULTI"',
   'echo "$PATH" | cut -d: -f1',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's ${...}, on purpose
   'echo "pager=${PAGER-unset}"',
   "greet there",
   "bash -c shared",
@@ -141,6 +142,7 @@ describe("LoginShellSnapshot", () => {
     const { output } = await viaSnapshot(
       s,
       snapshot,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's ${...}, on purpose
       "echo $NIGHTSHIFT_SANDBOX ${NIGHTSHIFT_SANDBOX_NETWORK_DISABLED-none}",
       unsandboxed,
     );
