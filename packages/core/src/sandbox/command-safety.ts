@@ -242,7 +242,9 @@ function isDangerousGit(args: readonly string[]): boolean {
     case "reset":
       return long("hard");
     case "clean":
-      return long("force") || short("f");
+      // Without -f git refuses, unless a config (`-c clean.requireForce=false`, or the
+      // repository's own) says otherwise: only a dry run is surely harmless.
+      return !(exact("--dry-run") || short("n"));
     case "push":
       return (
         long("force", "force-with-lease", "mirror", "delete", "prune") ||

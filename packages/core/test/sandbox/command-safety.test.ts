@@ -142,6 +142,8 @@ const DANGER_CASES: Array<[string[], boolean]> = [
   [["env", "--split-string=rm -rf x"], true],
   [["xargs", "--max-a", "1", "rm", "-rf"], true],
   [["git", "clean", "--forc"], true],
+  [["git", "-c", "clean.requireForce=false", "clean", "-d"], true],
+  [["git", "clean", "--dry-run", "-d"], false],
   [["git", "clean", "--f", "-d"], true],
   [["git", "reset", "--har"], true],
   [["git", "push", "--forc"], true],

@@ -216,6 +216,7 @@ describe("destructive commands spelled as abbreviations (approval policy never)"
     ["rm --forc victim/file", ["rm", "--forc", "victim/file"]],
     ["git clean --forc -d", ["git", "clean", "--forc", "-d"]],
     ["git clean --f -d", ["git", "clean", "--f", "-d"]],
+    ["git -c clean.requireForce=false clean -d", ["git", "-c", "clean.requireForce=false", "clean", "-d"]],
     ['bash -lc "rm --recu victim"', ["bash", "-lc", "rm --recu victim"]],
     ["env --uns X rm -rf victim", ["env", "--uns", "X", "rm", "-rf", "victim"]],
     ['env -S "rm -rf victim"', ["env", "-S", "rm -rf victim"]],
