@@ -37,6 +37,18 @@ const SKIPPED_OPTIONS = new Set([
   "onecmd",
 ]);
 
+/** How `bash -lc` commands run for the rest of the session. */
+type Capture =
+  /** Loading this snapshot. */
+  | { kind: "snapshot"; file: string }
+  /** As they are, reading the profile each time (the capture failed). */
+  | { kind: "as-is" }
+  /** Without the profile, which did not finish in time once already. */
+  | { kind: "no-profile" };
+
+/** What to start for a command, and what the model should be told about it. */
+export type LoginShellCommand = { argv: string[]; note?: string };
+
 /**
  * `bash -lc "<script>"` without running the login profile for every command: the profile runs
  * once per session, in the session's sandbox, and what it leaves behind (exported variables,
@@ -44,40 +56,53 @@ const SKIPPED_OPTIONS = new Set([
  * the scratch folder. Each later `bash -lc "<script>"` runs as `bash -c ". <snapshot>
  * <script>"`, which gives the script what the profile would have given it, without the
  * profile's cost. The capture is checked by loading the snapshot once inside the sandbox; when
- * anything fails (no bash, a profile that hangs past the timeout, output that cannot be read, a
- * snapshot that does not load cleanly) the session keeps running commands as they are.
+ * anything fails (no bash, a profile that exits or replaces the shell, output that cannot be
+ * read, a snapshot that does not load cleanly) the session keeps running commands as they are.
+ * A profile that does not finish within the timeout would hang every command: the session then
+ * runs `bash -lc` scripts without it, and tells the model so.
  *
  * Differences from a real login shell, all minor: the profile's side effects happen once,
  * `shopt login_shell` is off, `~/.bash_logout` does not run, and `$LINENO` counts one more line.
  * One per session (see `ToolContext.loginShell`); it keeps only its own state.
  */
 export class LoginShellSnapshot {
-  #snapshot: Promise<string | null> | null = null;
+  #capture: Promise<Capture> | null = null;
   readonly #timeoutMs: number;
 
   constructor(options: { timeoutMs?: number } = {}) {
     this.#timeoutMs = options.timeoutMs ?? LOGIN_CAPTURE_TIMEOUT_MS;
   }
 
-  /** The argv to start for `argv`: a `bash -lc` command rewritten to load the snapshot, else `argv`. */
-  async commandFor(argv: readonly string[], run: LoginShellRun): Promise<string[]> {
+  /** What to start for `argv`: a `bash -lc` command rewritten to load the snapshot, else `argv`. */
+  async commandFor(argv: readonly string[], run: LoginShellRun): Promise<LoginShellCommand> {
     const login = loginScript(argv);
-    if (!login) return [...argv];
-    const file = await this.#capture(run);
-    if (file === null) return [...argv];
-    return [login.shell, "-c", `. ${singleQuote(file)}\n${login.script}`, ...login.rest];
+    if (!login) return { argv: [...argv] };
+    const capture = await this.#captured(run);
+    switch (capture.kind) {
+      case "snapshot":
+        return {
+          argv: [login.shell, "-c", `. ${singleQuote(capture.file)}\n${login.script}`, ...login.rest],
+        };
+      case "as-is":
+        return { argv: [...argv] };
+      case "no-profile":
+        return {
+          argv: [login.shell, "-c", login.script, ...login.rest],
+          note: `The login profile did not finish within ${this.#timeoutMs / 1000} s, so this ran without it (as bash -c).`,
+        };
+    }
   }
 
-  #capture(run: LoginShellRun): Promise<string | null> {
-    if (!this.#snapshot) {
+  #captured(run: LoginShellRun): Promise<Capture> {
+    if (!this.#capture) {
       const attempt = captureLoginShell(run, this.#timeoutMs);
-      this.#snapshot = attempt;
+      this.#capture = attempt;
       // A capture the caller aborted says nothing about the profile: try again next time.
-      void attempt.then((file) => {
-        if (file === null && run.signal?.aborted && this.#snapshot === attempt) this.#snapshot = null;
+      void attempt.then(() => {
+        if (run.signal?.aborted && this.#capture === attempt) this.#capture = null;
       });
     }
-    return this.#snapshot;
+    return this.#capture;
   }
 }
 
@@ -94,29 +119,35 @@ export function loginScript(
   return { shell, script, rest: args.slice(flags + 1) };
 }
 
-/** Runs the profile once and writes the snapshot; the file's path, or null when that failed. */
-async function captureLoginShell(run: LoginShellRun, timeoutMs: number): Promise<string | null> {
+/** Runs the profile once and writes the snapshot. */
+async function captureLoginShell(run: LoginShellRun, timeoutMs: number): Promise<Capture> {
   const mark = `__nightshift_${randomUUID().replaceAll("-", "")}`;
   // The profile's stderr goes nowhere: stdout and stderr reach us through two pipes, in no fixed
   // order, and a late warning must not land inside the snapshot.
   const login = 'exec 2>/dev/null </dev/null; exec bash -lc "$1"';
   const captured = await runOnce(run, ["bash", "-c", login, "bash", captureScript(mark)], timeoutMs);
+  if (captured === "timed-out") return { kind: "no-profile" };
   const snapshot = captured && snapshotFromOutput(captured.output, mark);
-  if (!snapshot) return null;
+  if (!snapshot) return { kind: "as-is" };
   const file = path.join(run.scratchDir, SNAPSHOT_FILE_NAME);
   try {
     await fs.writeFile(file, snapshot, { mode: 0o600 });
   } catch {
-    return null;
+    return { kind: "as-is" };
   }
   // Loaded once where commands run: it must be readable there and load without a word.
   const check = await runOnce(run, ["bash", "-c", `. ${singleQuote(file)}`], timeoutMs);
-  if (check?.output === "") return file;
+  if (check !== null && check !== "timed-out" && check.output === "") return { kind: "snapshot", file };
   await fs.rm(file, { force: true });
-  return null;
+  return { kind: "as-is" };
 }
 
-async function runOnce(run: LoginShellRun, argv: string[], timeoutMs: number): Promise<CommandResult | null> {
+/** The result of a command that succeeded and printed all it had to say, else why not. */
+async function runOnce(
+  run: LoginShellRun,
+  argv: string[],
+  timeoutMs: number,
+): Promise<CommandResult | "timed-out" | null> {
   try {
     const result = await run.runCommand({
       argv,
@@ -127,7 +158,8 @@ async function runOnce(run: LoginShellRun, argv: string[], timeoutMs: number): P
       policy: run.policy,
       maxOutputBytes: MAX_SNAPSHOT_BYTES + 64 * 1024,
     });
-    const ok = result.exitCode === 0 && !result.timedOut && !result.aborted && !result.sandboxError;
+    if (result.timedOut) return "timed-out";
+    const ok = result.exitCode === 0 && !result.aborted && !result.sandboxError;
     return ok && result.totalBytes === Buffer.byteLength(result.output) ? result : null;
   } catch {
     return null;

@@ -67,7 +67,7 @@ async function viaSnapshot(
   script: string,
   policy = s.policy,
 ): Promise<{ argv: string[]; output: string }> {
-  const argv = await snapshot.commandFor(["bash", "-lc", script], {
+  const { argv } = await snapshot.commandFor(["bash", "-lc", script], {
     runCommand: s.run,
     policy: s.policy,
     cwd: s.ws,
@@ -162,7 +162,6 @@ describe("LoginShellSnapshot", () => {
   });
 
   const failing: Array<[string, string]> = [
-    ["hangs", "while :; do :; done"],
     ["exits", "exit 3"],
     ["replaces the shell", "exec sh -c 'echo replaced'"],
     ["overrides a builtin the capture uses", "declare() { echo hijacked; }"],
@@ -179,25 +178,38 @@ describe("LoginShellSnapshot", () => {
       };
       const snapshot = new LoginShellSnapshot({ timeoutMs: 500 });
       const options = { runCommand: counting, policy: s.policy, cwd: s.ws, scratchDir: s.scratch };
-      expect(await snapshot.commandFor(["bash", "-lc", "echo hi"], options)).toEqual([
-        "bash",
-        "-lc",
-        "echo hi",
-      ]);
+      expect(await snapshot.commandFor(["bash", "-lc", "echo hi"], options)).toEqual({
+        argv: ["bash", "-lc", "echo hi"],
+      });
       const attempts = runs.length;
-      expect(await snapshot.commandFor(["bash", "-lc", "echo again"], options)).toEqual([
-        "bash",
-        "-lc",
-        "echo again",
-      ]);
+      expect(await snapshot.commandFor(["bash", "-lc", "echo again"], options)).toEqual({
+        argv: ["bash", "-lc", "echo again"],
+      });
       expect(runs.length).toBe(attempts);
       expect(fs.readdirSync(s.scratch)).toEqual([]);
     },
   );
 
+  it("runs scripts without a profile that hangs (it would hang every command), and says so", async () => {
+    const s = setup("while :; do :; done");
+    const runs: string[][] = [];
+    const counting: CommandRunner = (request) => {
+      runs.push(request.argv);
+      return s.run(request);
+    };
+    const snapshot = new LoginShellSnapshot({ timeoutMs: 500 });
+    const options = { runCommand: counting, policy: s.policy, cwd: s.ws, scratchDir: s.scratch };
+    for (const script of ["echo hi", "echo again"]) {
+      const command = await snapshot.commandFor(["bash", "-lc", script], options);
+      expect(command.argv).toEqual(["bash", "-c", script]);
+      expect(command.note).toMatch(/login profile did not finish within 0.5 s/);
+    }
+    expect(runs).toHaveLength(1);
+  });
+
   it("falls back when the snapshot cannot be written", async () => {
     const s = setup("export Z=1");
-    const argv = await new LoginShellSnapshot().commandFor(["bash", "-lc", "echo $Z"], {
+    const { argv } = await new LoginShellSnapshot().commandFor(["bash", "-lc", "echo $Z"], {
       runCommand: s.run,
       policy: s.policy,
       cwd: s.ws,
@@ -214,7 +226,7 @@ describe("LoginShellSnapshot", () => {
     const options = { runCommand: s.run, policy: s.policy, cwd: s.ws, scratchDir: s.scratch };
     expect(
       await snapshot.commandFor(["bash", "-lc", "echo $W"], { ...options, signal: abort.signal }),
-    ).toEqual(["bash", "-lc", "echo $W"]);
+    ).toEqual({ argv: ["bash", "-lc", "echo $W"] });
     const { output } = await viaSnapshot(s, snapshot, "echo $W");
     expect(output).toBe("1\n");
   });
@@ -233,7 +245,7 @@ describe("LoginShellSnapshot", () => {
     };
     const snapshot = new LoginShellSnapshot();
     for (const argv of [["ls"], ["bash", "-c", "echo $Q"], ["sh", "-lc", "echo"], ["zsh", "-lc", "echo"]])
-      expect(await snapshot.commandFor(argv, options)).toEqual(argv);
+      expect(await snapshot.commandFor(argv, options)).toEqual({ argv });
     expect(runs).toEqual([]);
   });
 });
@@ -254,6 +266,21 @@ describe("the shell tool with a session's snapshot", () => {
       expect(result.display?.command).toBe("bash -lc 'echo $FROM_PROFILE'");
     }
     expect(fs.readFileSync(path.join(s.ws, "profile-runs"), "utf8")).toBe("run\n");
+  });
+});
+
+describe("the shell tool when the profile hangs", () => {
+  it("tells the model the script ran without it", async () => {
+    const s = setup("while :; do :; done");
+    const { ctx } = makeToolContext(s.ws, {
+      policy: s.policy,
+      runCommand: s.run,
+      scratchDir: s.scratch,
+      loginShell: new LoginShellSnapshot({ timeoutMs: 500 }),
+    });
+    const command = ["bash", "-lc", "echo ran"];
+    const result = await shellTool.execute(shellTool.parameters.parse({ command }), ctx);
+    expect(result.output).toMatch(/login profile did not finish within 0.5 s.*\nOutput:\nran\n/s);
   });
 });
 

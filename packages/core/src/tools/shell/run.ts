@@ -27,9 +27,9 @@ export async function runShellCommand(
         scratchDir: ctx.scratchDir,
         signal: ctx.signal,
       })
-    : argv;
+    : { argv };
   const result = await ctx.runCommand({
-    argv: launch,
+    argv: launch.argv,
     cwd,
     sandboxCwd: ctx.cwd,
     timeoutMs,
@@ -49,7 +49,7 @@ export async function runShellCommand(
         lines: result.totalLines,
         bytes: result.totalBytes,
       });
-    const notes: string[] = [];
+    const notes: string[] = launch.note ? [launch.note] : [];
     if (unsandboxed && ctx.policy.mode !== "danger-full-access")
       notes.push("Ran outside the sandbox (approved).");
     if (spilled && result.spillError) {
