@@ -8,6 +8,7 @@ export {
 export { HeadTailBuffer } from "./head-tail-buffer.js";
 export {
   LOGIN_CAPTURE_TIMEOUT_MS,
+  type LoginShellCommand,
   type LoginShellRun,
   LoginShellSnapshot,
   loginScript,
