@@ -40,6 +40,8 @@ export type SessionOptions = {
   /** Written to `~/.profile` of the run's home (the login profile `bash -lc` reads). */
   profile?: string;
   sandbox?: "read-only" | "workspace-write" | "danger-full-access";
+  /** Another build's `bin/nightshift.js` to compare with (default: BENCH_CLI, else this checkout's). */
+  bin?: string;
 };
 
 /** Runs one `nightshift exec` session whose model answers with `steps`, then a final message. */
@@ -83,7 +85,15 @@ export async function runCliSession(steps: Step[], options: SessionOptions = {})
   const start = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
-    ["--import", hook, BIN, "exec", "-s", options.sandbox ?? "workspace-write", "work through the steps"],
+    [
+      "--import",
+      hook,
+      options.bin ? path.resolve(options.bin) : BIN,
+      "exec",
+      "-s",
+      options.sandbox ?? "workspace-write",
+      "work through the steps",
+    ],
     {
       env: {
         PATH: process.env.PATH,
