@@ -56,12 +56,8 @@ console.log(
     ["measure", "median", "p90", "aim"],
     ["nightshift --version (cold start)", fmtMs(median(version)), fmtMs(percentile(version, 90)), "< 100 ms"],
     ["launch -> first request at the server", fmtMs(median(first)), fmtMs(percentile(first, 90)), "< 250 ms"],
-    [
-      "whole one-request exec run",
-      fmtMs(median(total)),
-      fmtMs(percentile(total, 90)),
-      "(Codex 0.169: ~460 ms)",
-    ],
+    // No aim of our own here; only figures measured on this machine are printed.
+    ["whole one-request exec run", fmtMs(median(total)), fmtMs(percentile(total, 90)), "-"],
   ]),
 );
 console.log(`(${RUNS} runs each, Node ${process.version})`);

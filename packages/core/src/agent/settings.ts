@@ -1,4 +1,5 @@
 import type { UsageLedger } from "../context/ledger.js";
+import type { LoginShellSnapshot } from "../exec/login-shell.js";
 import type { PtySessionManager } from "../exec/pty-sessions.js";
 import type { ModelPrices } from "../model/catalog.js";
 import type { ModelClient, ReasoningEffort, ReasoningSummary } from "../model/client.js";
@@ -48,6 +49,8 @@ export type AgentDeps = {
   bashParser: () => Promise<BashParser | undefined>;
   /** Interactive processes of the session; whoever creates it closes it with the session. */
   ptySessions?: PtySessionManager;
+  /** The session's login-shell snapshot for `bash -lc` commands (see `LoginShellSnapshot`). */
+  loginShell?: LoginShellSnapshot;
   /** The seq of the session's first event (after a resume: one past the last persisted). */
   firstSeq?: number;
 };

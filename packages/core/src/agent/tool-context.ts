@@ -37,5 +37,6 @@ export function toolContextFor(args: {
     outputBudgetBytes: settings.outputBudgetBytes,
     progress: (event) => emit({ type: "tool_call_progress", callId, text: event.text }),
     ptySessions: deps.ptySessions,
+    loginShell: deps.loginShell,
   };
 }

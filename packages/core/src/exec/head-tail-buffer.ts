@@ -1,14 +1,18 @@
 /**
- * Keeps the first and the last bytes of a stream of unknown length in fixed memory.
+ * Keeps the first and the last bytes of a stream of unknown length in bounded memory.
  *
  * Half of `capacity` holds the head (filled once), the other half is a ring that always holds the
  * most recent bytes. Everything in between is only counted, so a command printing gigabytes costs
- * `capacity` bytes of memory and nothing more.
+ * `capacity` bytes of memory and nothing more. Memory is taken as output arrives: the head grows
+ * by doubling and the ring is allocated when the head is full, so the many commands that print a
+ * few lines cost a few kilobytes, not `capacity`.
  */
 export class HeadTailBuffer {
-  private readonly head: Buffer;
+  private head: Buffer = Buffer.alloc(0);
   private headLength = 0;
-  private readonly tail: Buffer;
+  private readonly headCapacity: number;
+  private readonly tailCapacity: number;
+  private tail: Buffer | null = null;
   /** Next write position in the ring. */
   private tailStart = 0;
   private tailLength = 0;
@@ -18,9 +22,8 @@ export class HeadTailBuffer {
 
   constructor(capacity: number) {
     const size = Math.max(2, Math.floor(capacity));
-    const headSize = Math.floor(size / 2);
-    this.head = Buffer.alloc(headSize);
-    this.tail = Buffer.alloc(size - headSize);
+    this.headCapacity = Math.floor(size / 2);
+    this.tailCapacity = size - this.headCapacity;
   }
 
   get totalBytes(): number {
@@ -44,8 +47,9 @@ export class HeadTailBuffer {
       this.lastByte = chunk[chunk.length - 1]!;
     }
     let rest = chunk;
-    if (this.headLength < this.head.length) {
-      const take = Math.min(rest.length, this.head.length - this.headLength);
+    if (this.headLength < this.headCapacity) {
+      const take = Math.min(rest.length, this.headCapacity - this.headLength);
+      this.growHead(this.headLength + take);
       this.head.set(rest.subarray(0, take), this.headLength);
       this.headLength += take;
       rest = rest.subarray(take);
@@ -53,7 +57,16 @@ export class HeadTailBuffer {
     if (rest.length > 0) this.writeTail(rest);
   }
 
+  private growHead(needed: number): void {
+    if (needed <= this.head.length) return;
+    const size = Math.min(this.headCapacity, Math.max(needed, this.head.length * 2, 4096));
+    const grown = Buffer.alloc(size);
+    this.head.copy(grown, 0, 0, this.headLength);
+    this.head = grown;
+  }
+
   private writeTail(chunk: Uint8Array): void {
+    this.tail ??= Buffer.alloc(this.tailCapacity);
     const ring = this.tail;
     const data = chunk.length > ring.length ? chunk.subarray(chunk.length - ring.length) : chunk;
     const firstPart = Math.min(data.length, ring.length - this.tailStart);
@@ -64,6 +77,7 @@ export class HeadTailBuffer {
   }
 
   private tailBytes(): Buffer {
+    if (!this.tail) return Buffer.alloc(0);
     if (this.tailLength < this.tail.length) return this.tail.subarray(0, this.tailLength);
     return Buffer.concat([this.tail.subarray(this.tailStart), this.tail.subarray(0, this.tailStart)]);
   }

@@ -6,6 +6,13 @@ export {
   INHERITED_ENV_VARS,
 } from "./env.js";
 export { HeadTailBuffer } from "./head-tail-buffer.js";
+export {
+  LOGIN_CAPTURE_TIMEOUT_MS,
+  type LoginShellCommand,
+  type LoginShellRun,
+  LoginShellSnapshot,
+  loginScript,
+} from "./login-shell.js";
 export { loadPty, type PtyModule } from "./pty.js";
 export {
   MAX_PTY_SESSIONS,

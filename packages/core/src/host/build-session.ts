@@ -14,6 +14,7 @@ import { contextHooks } from "../context/context-hooks.js";
 import { localDate } from "../context/environment.js";
 import { buildInitialContext } from "../context/initial-context.js";
 import { UsageLedger } from "../context/ledger.js";
+import { LoginShellSnapshot } from "../exec/login-shell.js";
 import { PtySessionManager } from "../exec/pty-sessions.js";
 import { lookupModel, modelOutputBudgetBytes } from "../model/catalog.js";
 import type { ModelClient } from "../model/client.js";
@@ -258,6 +259,7 @@ export async function buildSession(args: {
         priceOf,
         approvalCache: new ApprovalCache(),
         ptySessions,
+        loginShell: new LoginShellSnapshot(),
         bashParser: () => {
           bashParser ??= loadBashParser().catch(() => undefined);
           return bashParser;

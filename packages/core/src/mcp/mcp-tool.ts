@@ -1,5 +1,6 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { sanitizeApprovalRequest } from "../sandbox/approval.js";
 import type { FunctionTool, ToolContext, ToolDisplay, ToolResult } from "../tools/tool.js";
 import { formatTruncatedOutput } from "../tools/truncate.js";
 import type { McpConnection, McpToolInfo } from "./connection.js";
@@ -60,12 +61,14 @@ export function createMcpTool(
       const unavailable = connection.unavailableReason();
       if (unavailable) return fail(unavailable, args);
       if (mcpCallNeedsApproval(info, ctx, server)) {
-        const answer = await ctx.approve({
-          callId: ctx.callId,
-          kind: "mcp",
-          summary: `${server}.${info.name} ${preview(args)}`,
-          reason: "MCP tools run outside the sandbox (approval policy untrusted)",
-        });
+        const answer = await ctx.approve(
+          sanitizeApprovalRequest({
+            callId: ctx.callId,
+            kind: "mcp",
+            summary: `${server}.${info.name} ${preview(args)}`,
+            reason: "MCP tools run outside the sandbox (approval policy untrusted)",
+          }),
+        );
         if (answer === "approved_for_session") ctx.approvalCache.add(mcpApprovalKey(server, info.name));
         if (answer === "abort") return fail("MCP tool call rejected by user: the turn was aborted", args);
         if (answer !== "approved" && answer !== "approved_for_session")

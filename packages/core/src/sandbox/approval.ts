@@ -1,6 +1,7 @@
-import type { CommandResult } from "../tools/tool.js";
+import type { ApprovalRequest, CommandResult } from "../tools/tool.js";
+import { spellOutHidden } from "../util/visible-text.js";
 import type { BashParser } from "./bash-script.js";
-import { isDangerousCommand, isKnownSafeCommand } from "./command-safety.js";
+import { analyzeCommand } from "./command-safety.js";
 import { isLikelySandboxDenial } from "./denial.js";
 import type { ApprovalPolicy, SandboxPolicy } from "./policy.js";
 
@@ -33,21 +34,23 @@ export type ExecDecisionInput = {
  * dangerous ones are asked about (or forbidden where nobody can be asked); a requested
  * escalation is asked about (except under `never`, where it is ignored, and under full access,
  * where there is nothing to lift); then `untrusted` asks and the other policies trust the sandbox.
+ * A wrapped shell script is parsed once for both checks.
  */
 export function decideExec(input: ExecDecisionInput): ExecDecision {
   const { argv, policy, approvalPolicy, bash } = input;
+  const analysis = analyzeCommand(argv, bash);
   const fullAccess = policy.mode === "danger-full-access";
   // Under `never` nobody can approve an escalation, and under full access there is none to make.
   const escalate = input.escalationRequested && !fullAccess && approvalPolicy !== "never";
   const approvedRun = escalate ? "run-unsandboxed" : "run-sandboxed";
 
-  if (isKnownSafeCommand(argv, bash)) {
+  if (analysis.knownSafe) {
     return { action: "run-sandboxed", reason: "known-safe read-only command" };
   }
   if (input.sessionApproved(execApprovalKey(argv))) {
     return { action: approvedRun, reason: "approved for this session" };
   }
-  if (isDangerousCommand(argv, bash)) {
+  if (analysis.dangerous) {
     if (approvalPolicy === "never") {
       return fullAccess
         ? {
@@ -129,6 +132,42 @@ export function decideAfterFailure(input: RetryInput): RetryDecision {
     case "never":
       return { action: "return", reason: "likely sandbox denial", hint: NEVER_HINT };
   }
+}
+
+/** How much of a model's justification an approval prompt shows. */
+export const MAX_JUSTIFICATION_CHARS = 500;
+
+/**
+ * The reason an exec approval shows: the engine's own first (a model's words must not hide
+ * "this command can destroy data"), then the model's justification, on one line and cut short.
+ */
+export function execApprovalReason(engineReason: string, justification: string | undefined): string {
+  const text = justification?.trim();
+  if (!text) return engineReason;
+  const chars = [...text];
+  const shown =
+    chars.length > MAX_JUSTIFICATION_CHARS
+      ? `${chars.slice(0, MAX_JUSTIFICATION_CHARS).join("")}… (${chars.length - MAX_JUSTIFICATION_CHARS} more characters)`
+      : text;
+  return `${engineReason}. The model's justification: ${shown}`;
+}
+
+/**
+ * An approval request every face can print as it is: each text in it is one line with control
+ * characters, escape sequences and characters that hide or reorder text (bidi overrides,
+ * zero-width and tag characters, line separators) spelled out, so what a model or an MCP server
+ * wrote can neither draw fake lines nor hide the real ones. Tools pass every request through this
+ * where they build it.
+ */
+export function sanitizeApprovalRequest(request: ApprovalRequest): ApprovalRequest {
+  return {
+    ...request,
+    summary: spellOutHidden(request.summary),
+    ...(request.reason !== undefined ? { reason: spellOutHidden(request.reason) } : {}),
+    ...(request.command !== undefined ? { command: request.command.map(spellOutHidden) } : {}),
+    ...(request.cwd !== undefined ? { cwd: spellOutHidden(request.cwd) } : {}),
+    ...(request.files !== undefined ? { files: request.files.map(spellOutHidden) } : {}),
+  };
 }
 
 /** The session-approval key of a command: its argv, unambiguously joined. */

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import v8 from "node:v8";
 import type { Node, Parser } from "web-tree-sitter";
 
 /**
@@ -8,6 +9,11 @@ import type { Node, Parser } from "web-tree-sitter";
  * POSIX sh), it runs offline as WebAssembly (no native build), and it reports every construct it
  * sees, so anything we do not explicitly allow is refused. It is loaded on first use; the
  * returned `BashParser` is kept by its owner (the engine), nothing is cached here.
+ *
+ * The grammar stays on V8's baseline WebAssembly compiler (Liftoff). Left alone, V8 re-compiles
+ * the hot parts of it with its optimising compiler (TurboFan) after a couple of scripts, which
+ * takes about half a gigabyte of memory and two seconds of CPU for a parser that then saves
+ * microseconds per script. The flags are process-wide, and read when a function would tier up.
  */
 export type BashParser = { readonly parser: Parser };
 
@@ -15,6 +21,8 @@ export type BashParser = { readonly parser: Parser };
 export const MAX_ANALYSED_SCRIPT_LENGTH = 64 * 1024;
 
 export async function loadBashParser(): Promise<BashParser> {
+  v8.setFlagsFromString("--no-wasm-tier-up");
+  v8.setFlagsFromString("--no-wasm-dynamic-tiering");
   const { Parser, Language } = await import("web-tree-sitter");
   const require = createRequire(import.meta.url);
   await Parser.init({ locateFile: () => require.resolve("web-tree-sitter/web-tree-sitter.wasm") });
@@ -30,48 +38,49 @@ const SEPARATORS = new Set(["&&", "||", ";", "|"]);
 const SHELL_ACTIVE_IN_WORD = /[\\$`*?[\]{}]/;
 
 /**
- * The plain commands of `script` (each as its argv), or null when the script is anything but
- * plain commands joined by `&&`, `||`, `;`, `|` or newlines: redirections, substitutions,
- * expansions, globs, variable assignments, subshells, heredocs, control flow, comments and
- * background jobs all give null. Used to prove a script read-only and to key approvals.
+ * What one parse of a script tells: its plain commands (for known-safe checks and approvals)
+ * and every command found anywhere in it (for danger checks).
+ *
+ * - `plain`: the commands as argv when the script is nothing but plain commands joined by `&&`,
+ *   `||`, `;`, `|` or newlines, else null: redirections, substitutions, expansions, globs,
+ *   variable assignments, subshells, heredocs, control flow, comments, background jobs and
+ *   syntax errors all give null.
+ * - `all`: every command however it is nested (inside substitutions, conditions, loops,
+ *   redirections), best effort on scripts with syntax errors. Arguments that are not literal keep
+ *   their source text; commands whose name is not a literal word are skipped. Finding more is
+ *   better than proving anything here.
+ *
+ * Scripts longer than `MAX_ANALYSED_SCRIPT_LENGTH` are not parsed: `plain` is null, `all` empty.
  */
-export function splitBashScript(script: string, bash: BashParser): string[][] | null {
-  return withTree(bash, script, (root) => {
-    if (root.hasError) return null;
-    const commands: string[][] = [];
-    return collectPlain(root, commands) && commands.length > 0 ? commands : null;
-  });
-}
+export type BashScriptAnalysis = { plain: string[][] | null; all: string[][] };
 
-/**
- * Every command in `script`, however it is nested (inside substitutions, conditions, loops,
- * redirections), best effort on scripts with syntax errors. Arguments that are not literal keep
- * their source text. Commands whose name is not a literal word are skipped. Used to spot
- * dangerous commands, where finding more is better than proving anything.
- */
-export function findBashCommands(script: string, bash: BashParser): string[][] {
-  return (
-    withTree(bash, script, (root) => {
-      const found: string[][] = [];
-      for (const node of root.descendantsOfType("command")) {
-        if (!node) continue;
-        const argv = looseArgv(node);
-        if (argv) found.push(argv);
-      }
-      return found;
-    }) ?? []
-  );
-}
-
-function withTree<T>(bash: BashParser, script: string, use: (root: Node) => T): T | null {
-  if (script.length > MAX_ANALYSED_SCRIPT_LENGTH) return null;
+export function analyzeBashScript(script: string, bash: BashParser): BashScriptAnalysis {
+  if (script.length > MAX_ANALYSED_SCRIPT_LENGTH) return { plain: null, all: [] };
   const tree = bash.parser.parse(script);
-  if (!tree) return null;
+  if (!tree) return { plain: null, all: [] };
   try {
-    return use(tree.rootNode);
+    const root = tree.rootNode;
+    const plain: string[][] = [];
+    const isPlain = !root.hasError && collectPlain(root, plain) && plain.length > 0;
+    const all: string[][] = [];
+    for (const node of root.descendantsOfType("command")) {
+      const argv = node ? looseArgv(node) : null;
+      if (argv) all.push(argv);
+    }
+    return { plain: isPlain ? plain : null, all };
   } finally {
     tree.delete();
   }
+}
+
+/** The plain commands of `script` (see `analyzeBashScript`), or null. */
+export function splitBashScript(script: string, bash: BashParser): string[][] | null {
+  return analyzeBashScript(script, bash).plain;
+}
+
+/** Every command in `script`, however it is nested (see `analyzeBashScript`). */
+export function findBashCommands(script: string, bash: BashParser): string[][] {
+  return analyzeBashScript(script, bash).all;
 }
 
 function collectPlain(node: Node, out: string[][]): boolean {

@@ -1,4 +1,5 @@
-import { type BashParser, findBashCommands, splitBashScript } from "./bash-script.js";
+import { analyzeBashScript, type BashParser, type BashScriptAnalysis } from "./bash-script.js";
+import { isLongOption, operandCount, optionValue, shortOptionIn, type ValuedOptions } from "./getopt.js";
 
 /**
  * Which commands may run without asking (known-safe: they only read) and which deserve a
@@ -6,6 +7,11 @@ import { type BashParser, findBashCommands, splitBashScript } from "./bash-scrip
  * Both look at the literal argv. Commands are matched by bare name only: `./ls` or `/tmp/x/cat`
  * could be anything. Shell wrappers (`bash -lc "<script>"`) are judged by their script, which
  * needs a `BashParser`; without one a wrapped script is never known-safe.
+ *
+ * Long options are matched the way getopt_long reads them: `--recu` is `--recursive` when no
+ * other option starts so. Options that make a command unsafe or dangerous match every
+ * abbreviation (an ambiguous one makes the program fail, so counting it costs nothing); options
+ * that make a command safe match only when spelled out.
  */
 
 /** Read-only whatever their arguments. */
@@ -32,7 +38,6 @@ const ALWAYS_SAFE = new Set([
   "tr",
   "true",
   "uname",
-  "uniq",
   "wc",
   "which",
   "whoami",
@@ -50,11 +55,15 @@ const FIND_UNSAFE = new Set([
   "-fprint0",
   "-fprintf",
 ]);
-/** `git` subcommands that only read (with the flag checks below). */
-const GIT_READ_ONLY = new Set(["status", "log", "diff", "show", "branch"]);
-/** `git` flags that write files, run external programs or start a pager. */
-const GIT_UNSAFE_FLAGS = ["--output", "--ext-diff", "--textconv", "--exec", "--paginate"];
-/** `git branch` flags that only list. */
+/**
+ * `git status`, `diff`, `log` and `show` are not known-safe (Codex counts them so): a
+ * repository's own config makes them run programs: `core.fsmonitor` and the `post-index-change`
+ * hook (status, diff), clean filters (diff, status), `diff.external`, diff drivers and
+ * `textconv` (diff, log -p, show), `gpg.program` with `log.showSignature` (log, show). No `-c`
+ * or environment setting switches all of these off (filter and diff drivers have names the
+ * repository chooses), and a model can plant such a repository in any folder it may write.
+ * A `git branch` listing reads refs only and runs none of them.
+ */
 const GIT_BRANCH_LISTING = new Set([
   "-a",
   "--all",
@@ -79,13 +88,42 @@ export function shellWrapperScript(argv: readonly string[]): string | null {
   return argv[2]!;
 }
 
+/** Both verdicts on one command; each shell script in it is parsed once. */
+export type CommandAnalysis = {
+  /** Only reads, whatever it is given: may run without asking. */
+  knownSafe: boolean;
+  /** Destroys data irreversibly in one go (see `isDangerousCommand`). */
+  dangerous: boolean;
+};
+
+export function analyzeCommand(argv: readonly string[], bash?: BashParser): CommandAnalysis {
+  const scripts = new Map<string, BashScriptAnalysis>();
+  const parse = bash
+    ? (script: string) => {
+        let analysis = scripts.get(script);
+        if (!analysis) {
+          analysis = analyzeBashScript(script, bash);
+          scripts.set(script, analysis);
+        }
+        return analysis;
+      }
+    : undefined;
+  return { knownSafe: isKnownSafeWith(argv, parse), dangerous: isDangerousAt(argv, parse, 0) };
+}
+
+/** Reads a script once; undefined when no parser could be loaded. */
+type ScriptReader = ((script: string) => BashScriptAnalysis) | undefined;
+
+/** Whether a command only reads (see `analyzeCommand` to also learn whether it is dangerous). */
 export function isKnownSafeCommand(argv: readonly string[], bash?: BashParser): boolean {
+  return analyzeCommand(argv, bash).knownSafe;
+}
+
+function isKnownSafeWith(argv: readonly string[], parse: ScriptReader): boolean {
   const script = shellWrapperScript(argv);
   if (script === null) return isSafeSimpleCommand(argv);
-  if (!bash) return false;
-  const commands = splitBashScript(script, bash);
-  if (commands === null) return false;
-  return commands.every(isSafeSimpleCommand);
+  const commands = parse?.(script).plain;
+  return commands ? commands.every(isSafeSimpleCommand) : false;
 }
 
 function isSafeSimpleCommand(argv: readonly string[]): boolean {
@@ -93,19 +131,22 @@ function isSafeSimpleCommand(argv: readonly string[]): boolean {
   if (name === undefined) return false;
   if (ALWAYS_SAFE.has(name)) return true;
   switch (name) {
+    case "uniq":
+      // `uniq [INPUT [OUTPUT]]`: a second operand is a file it writes.
+      return operandCount(args, UNIQ_VALUED) <= 1;
     case "base64":
-      return !args.some((arg) => arg === "--output" || arg.startsWith("--output=") || arg.startsWith("-o"));
+      // macOS base64 writes `-o FILE` / `--output FILE`.
+      return !args.some((arg) => isLongOption(arg, "output") || shortOptionIn(arg, "o"));
     case "find":
       return !args.some((arg) => FIND_UNSAFE.has(arg));
     case "rg":
       return !args.some(
         (arg) =>
-          arg === "--search-zip" ||
-          ["--pre", "--hostname-bin"].some((flag) => arg === flag || arg.startsWith(`${flag}=`)) ||
-          /^-[A-Za-z]*z/.test(arg),
+          ["pre", "hostname-bin", "search-zip"].some((name) => isLongOption(arg, name)) ||
+          shortOptionIn(arg, "z"),
       );
     case "git":
-      return isSafeGit(args);
+      return isSafeGitBranchListing(args);
     case "sed":
       return isSafeSedPrint(args);
     default:
@@ -113,16 +154,15 @@ function isSafeSimpleCommand(argv: readonly string[]): boolean {
   }
 }
 
-function isSafeGit(args: readonly string[]): boolean {
+/** uniq's options that take a value: `-f N`, `--skip-fields N` ... */
+const UNIQ_VALUED: ValuedOptions = { short: "fsw", long: ["skip-fields", "skip-chars", "check-chars"] };
+
+/** `git branch` (only with `--no-pager` before it) listing branches, nothing else. */
+function isSafeGitBranchListing(args: readonly string[]): boolean {
   // Any global option but --no-pager (-C, -c, --git-dir, --exec-path, --config-env, ...) could
   // make git run something else or read another repository's config.
   const [subcommand, ...rest] = args[0] === "--no-pager" ? args.slice(1) : args;
-  if (subcommand === undefined || !GIT_READ_ONLY.has(subcommand)) return false;
-  const unsafeFlag = rest.some((arg) =>
-    GIT_UNSAFE_FLAGS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)),
-  );
-  if (unsafeFlag) return false;
-  if (subcommand !== "branch") return true;
+  if (subcommand !== "branch") return false;
   const listing = rest.includes("--list") || rest.includes("-l");
   return rest.every((arg) => GIT_BRANCH_LISTING.has(arg) || (listing && !arg.startsWith("-")));
 }
@@ -142,10 +182,10 @@ function isSafeSedPrint(args: readonly string[]): boolean {
  * Policies ask about these even where they would run other commands on their own.
  */
 export function isDangerousCommand(argv: readonly string[], bash?: BashParser): boolean {
-  return isDangerousAt(argv, bash, 0);
+  return analyzeCommand(argv, bash).dangerous;
 }
 
-function isDangerousAt(argv: readonly string[], bash: BashParser | undefined, depth: number): boolean {
+function isDangerousAt(argv: readonly string[], parse: ScriptReader, depth: number): boolean {
   if (depth > MAX_NESTING) return false;
   const command = unwrapLaunchers(argv);
   const [name, ...args] = command;
@@ -153,19 +193,17 @@ function isDangerousAt(argv: readonly string[], bash: BashParser | undefined, de
   // Looser than `shellWrapperScript`: `bash -ec "..." extra` still runs the script.
   const script = SHELLS.has(name) && /^-[a-z]*c[a-z]*$/.test(args[0] ?? "") ? args[1] : undefined;
   if (script !== undefined) {
-    return bash
-      ? findBashCommands(script, bash).some((inner) => isDangerousAt(inner, bash, depth + 1))
-      : false;
+    return parse ? parse(script).all.some((inner) => isDangerousAt(inner, parse, depth + 1)) : false;
   }
   switch (name) {
     case "rm":
       return optionsBeforeDoubleDash(args).some(
-        (arg) => arg === "--recursive" || arg === "--force" || /^-[A-Za-z]*[rRf]/.test(arg),
+        (arg) => isLongOption(arg, "recursive") || isLongOption(arg, "force") || shortOptionIn(arg, "rRf"),
       );
     case "find":
       return (
         args.includes("-delete") ||
-        findExecCommands(args).some((inner) => isDangerousAt(inner, bash, depth + 1))
+        findExecCommands(args).some((inner) => isDangerousAt(inner, parse, depth + 1))
       );
     case "shred":
     case "wipefs":
@@ -180,7 +218,16 @@ function isDangerousAt(argv: readonly string[], bash: BashParser | undefined, de
 }
 
 /** git's global options that take a separate value. */
-const GIT_VALUED_GLOBALS = new Set(["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env"]);
+const GIT_VALUED_GLOBALS = new Set([
+  "-C",
+  "-c",
+  "--git-dir",
+  "--work-tree",
+  "--namespace",
+  "--config-env",
+  "--super-prefix",
+  "--attr-source",
+]);
 
 function isDangerousGit(args: readonly string[]): boolean {
   let index = 0;
@@ -188,66 +235,101 @@ function isDangerousGit(args: readonly string[]): boolean {
     index += GIT_VALUED_GLOBALS.has(args[index]!) ? 2 : 1;
   const subcommand = args[index];
   const rest = args.slice(index + 1);
-  const has = (...flags: string[]) => rest.some((arg) => flags.includes(arg));
-  const shortFlag = (letter: string) => rest.some((arg) => new RegExp(`^-[A-Za-z]*${letter}`).test(arg));
+  const exact = (...flags: string[]) => rest.some((arg) => flags.includes(arg));
+  const long = (...names: string[]) => rest.some((arg) => names.some((name) => isLongOption(arg, name)));
+  const short = (letters: string) => rest.some((arg) => shortOptionIn(arg, letters));
   switch (subcommand) {
     case "reset":
-      return has("--hard");
+      return long("hard");
     case "clean":
-      return has("--force") || shortFlag("f");
+      // Without -f git refuses, unless a config (`-c clean.requireForce=false`, or the
+      // repository's own) says otherwise: only a dry run is surely harmless.
+      return !(exact("--dry-run") || short("n"));
     case "push":
       return (
-        has("--force", "--mirror", "--delete", "--prune") ||
-        rest.some(
-          (arg) => arg.startsWith("--force-with-lease") || arg.startsWith("+") || arg.startsWith(":"),
-        ) ||
-        shortFlag("f") ||
-        shortFlag("d")
+        long("force", "force-with-lease", "mirror", "delete", "prune") ||
+        rest.some((arg) => arg.startsWith("+") || arg.startsWith(":")) ||
+        short("fd")
       );
     case "checkout":
-      return has("--", ".", "--force") || shortFlag("f");
+      return exact("--", ".") || long("force") || short("f");
+    case "switch":
+      return long("discard-changes", "force") || short("f");
     case "restore":
-      return !has("--staged", "-S") || has("--worktree", "-W");
+      // Safe only when it touches the index alone, spelled out.
+      return !exact("--staged", "-S") || long("worktree") || short("W");
     case "stash":
       return rest[0] === "drop" || rest[0] === "clear";
     case "branch":
-      return shortFlag("D") || (has("--delete") && has("--force"));
+      return short("D") || ((long("delete") || short("d")) && (long("force") || short("f")));
     default:
       return false;
   }
 }
 
 /** Programs that run their arguments as another command, and their options that take a value. */
-const LAUNCHERS: Record<string, Set<string>> = {
-  sudo: new Set(["-u", "-g", "-U", "-C", "-h", "-p", "-r", "-t", "-T", "-D", "-R"]),
-  doas: new Set(["-u", "-C"]),
-  env: new Set(["-u", "-C", "-S", "--unset", "--chdir"]),
-  nice: new Set(["-n", "--adjustment"]),
-  nohup: new Set(),
-  time: new Set(["-f", "-o"]),
-  command: new Set(),
-  exec: new Set(["-a"]),
-  xargs: new Set(["-n", "-L", "-P", "-s", "-I", "-E", "-d", "-a", "--max-args", "--max-procs"]),
-  timeout: new Set(["-s", "-k", "--signal", "--kill-after"]),
+const LAUNCHERS: Record<string, ValuedOptions> = {
+  sudo: {
+    short: "ugUChprtTDR",
+    long: [
+      "user",
+      "group",
+      "other-user",
+      "close-from",
+      "chdir",
+      "chroot",
+      "host",
+      "prompt",
+      "role",
+      "type",
+      "command-timeout",
+    ],
+  },
+  doas: { short: "uC", long: [] },
+  env: { short: "uCS", long: ["unset", "chdir", "split-string"] },
+  nice: { short: "n", long: ["adjustment"] },
+  nohup: { short: "", long: [] },
+  setsid: { short: "", long: [] },
+  busybox: { short: "", long: [] },
+  stdbuf: { short: "ioe", long: ["input", "output", "error"] },
+  time: { short: "fo", long: ["format", "output"] },
+  command: { short: "", long: [] },
+  exec: { short: "a", long: [] },
+  xargs: {
+    short: "nLPsIEda",
+    long: ["max-args", "max-procs", "max-chars", "delimiter", "arg-file", "process-slot-var"],
+  },
+  timeout: { short: "sk", long: ["signal", "kill-after"] },
 };
 
 /** Drops `sudo -u x`, `env A=1`, `xargs -n 1` ... in front of the real command. */
 function unwrapLaunchers(argv: readonly string[]): readonly string[] {
   let rest = argv;
   for (let guard = 0; guard < 8; guard++) {
-    const valued = rest[0] === undefined ? undefined : LAUNCHERS[rest[0]];
+    const launcher = rest[0];
+    const valued = launcher === undefined ? undefined : LAUNCHERS[launcher];
     if (!valued) return rest;
     let i = 1;
-    while (i < rest.length && (rest[i]!.startsWith("-") || (rest[0] === "env" && rest[i]!.includes("=")))) {
-      if (rest[i] === "--") {
+    let split: string[] = [];
+    while (i < rest.length && (rest[i]!.startsWith("-") || (launcher === "env" && rest[i]!.includes("=")))) {
+      const arg = rest[i]!;
+      if (arg === "--") {
         i++;
         break;
       }
-      i += valued.has(rest[i]!) ? 2 : 1;
+      const option = optionValue(rest, i, valued);
+      // `env -S "rm -rf x"` splits its value into the command line.
+      if (
+        launcher === "env" &&
+        option.value !== undefined &&
+        (option.name === "S" || option.name === "split-string")
+      )
+        split = option.value.trim().split(/\s+/).filter(Boolean);
+      i += option.consumed;
     }
     // `timeout DURATION cmd`: the duration comes first.
-    if (rest[0] === "timeout") i++;
-    rest = rest.slice(i);
+    if (launcher === "timeout") i++;
+    rest = [...split, ...rest.slice(i)];
   }
   return rest;
 }

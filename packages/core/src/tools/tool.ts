@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { LoginShellSnapshot } from "../exec/login-shell.js";
 import type { PtySessionManager } from "../exec/pty-sessions.js";
 import type { ApprovalCache } from "../sandbox/approval.js";
 import type { BashParser } from "../sandbox/bash-script.js";
@@ -90,6 +91,11 @@ export type ToolContext = {
   progress: (event: ToolProgress) => void;
   /** The session's interactive processes (shell with `tty`, write_stdin); absent where there are none. */
   ptySessions?: PtySessionManager;
+  /**
+   * The session's login-shell snapshot (one per session): `bash -lc` commands load it instead of
+   * running the login profile each time. Absent: they run as they are.
+   */
+  loginShell?: LoginShellSnapshot;
 };
 
 /** One file of a patch as a face shows it. */

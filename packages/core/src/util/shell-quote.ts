@@ -1,7 +1,6 @@
+import { escapeCharacter, HIDDEN_CHARACTER } from "./visible-text.js";
+
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-/** Control characters, and characters that hide or reorder text (zero-width, bidi overrides). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we look for
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 /**
  * An argument vector as a shell would need it typed: plain words as they are, others in single
@@ -15,17 +14,12 @@ export function quoteArgv(argv: readonly string[]): string {
 function quoteWord(word: string): string {
   if (word === "") return "''";
   if (SAFE_WORD.test(word)) return word;
-  if (HIDDEN.test(word)) {
+  if (HIDDEN_CHARACTER.test(word)) {
     const escaped = [...word]
       .map((ch) => {
-        const code = ch.codePointAt(0)!;
-        if (ch === "\n") return "\\n";
-        if (ch === "\t") return "\\t";
         if (ch === "\\") return "\\\\";
         if (ch === "'") return "\\'";
-        if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, "0")}`;
-        if (HIDDEN.test(ch)) return `\\u${code.toString(16).padStart(4, "0")}`;
-        return ch;
+        return HIDDEN_CHARACTER.test(ch) ? escapeCharacter(ch) : ch;
       })
       .join("");
     return `$'${escaped}'`;

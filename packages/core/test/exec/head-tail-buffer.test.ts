@@ -33,4 +33,20 @@ describe("HeadTailBuffer", () => {
     expect(text).not.toContain("\uFFFD");
     expect(text).toBe("aaa\n[... 25 bytes of output omitted ...]\nbb");
   });
+
+  it("keeps the same bytes while its head grows chunk by chunk past its first sizes", () => {
+    const capacity = 40_000;
+    const buffer = new HeadTailBuffer(capacity);
+    let all = "";
+    for (let i = 0; all.length < 100_000; i++) {
+      const chunk = `line ${i} ${"x".repeat(i % 97)}\n`;
+      all += chunk;
+      buffer.write(Buffer.from(chunk));
+      if (all.length <= capacity) expect(buffer.toString()).toBe(all);
+    }
+    const omitted = all.length - capacity;
+    expect(buffer.toString()).toBe(
+      `${all.slice(0, capacity / 2)}\n[... ${omitted} bytes of output omitted ...]\n${all.slice(-capacity / 2)}`,
+    );
+  });
 });

@@ -36,6 +36,12 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A signalled process dies a moment after the kill: give the kernel a bounded while to finish it. */
+async function diesSoon(pid: number): Promise<boolean> {
+  for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  return !isAlive(pid);
+}
+
 function pidsIn(output: string): number[] {
   return [...output.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
 }
@@ -114,7 +120,7 @@ describe("runProcess", () => {
     const pids = pidsIn(result.output);
     leftovers.push(...pids);
     expect(pids).toHaveLength(2);
-    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const pid of pids) expect(await diesSoon(pid)).toBe(true);
   });
 
   it("follows SIGTERM with SIGKILL for processes that ignore it", async () => {

@@ -28,7 +28,7 @@ const ROWS: Row[] = [
   [SAFE, "workspace-write", "untrusted", false, "run-sandboxed"],
   [SAFE, "read-only", "never", false, "run-sandboxed"],
   [SAFE, "workspace-write", "on-request", true, "run-sandboxed"],
-  [["bash", "-lc", "git status && ls"], "workspace-write", "untrusted", false, "run-sandboxed"],
+  [["bash", "-lc", "git branch && ls"], "workspace-write", "untrusted", false, "run-sandboxed"],
   // Dangerous commands: asked about, forbidden under never unless full access.
   [DANGER, "workspace-write", "on-request", false, "ask", "run-sandboxed"],
   [DANGER, "workspace-write", "on-failure", false, "ask", "run-sandboxed"],
@@ -168,5 +168,35 @@ describe("ApprovalCache", () => {
     expect(cache.areFilesApproved(["/w/a.ts"])).toBe(true);
     expect(cache.areFilesApproved(["/w/a.ts", "/w/c.ts"])).toBe(false);
     expect(cache.areFilesApproved([])).toBe(false);
+  });
+});
+
+describe("decideExec parses each script once", () => {
+  it("reads a wrapped script once for both the known-safe and the danger checks", () => {
+    const parsed: string[] = [];
+    const counting: BashParser = {
+      parser: new Proxy(bash.parser, {
+        get(target, key) {
+          if (key !== "parse") return Reflect.get(target, key);
+          return (script: string) => {
+            parsed.push(script);
+            return target.parse(script);
+          };
+        },
+      }),
+    };
+    for (const script of ["ls && cat README.md", "npm test", "rm -rf build", "bash -c 'rm -rf x'"]) {
+      parsed.length = 0;
+      decideExec({
+        argv: ["bash", "-lc", script],
+        policy: policy("workspace-write"),
+        approvalPolicy: "untrusted",
+        escalationRequested: false,
+        sessionApproved: () => false,
+        bash: counting,
+      });
+      expect(parsed[0]).toBe(script);
+      expect(new Set(parsed).size).toBe(parsed.length);
+    }
   });
 });

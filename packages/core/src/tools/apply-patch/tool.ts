@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { sanitizeApprovalRequest } from "../../sandbox/approval.js";
 import { isPathWritable, type SandboxPolicy, writableRoots } from "../../sandbox/policy.js";
 import {
   type CustomTool,
@@ -94,13 +95,15 @@ export async function runApplyPatch(
     canWrite = undefined; // the user approved these files "for this session" already
   } else if (needsApproval) {
     if (ctx.approvalPolicy === "never") return failure(refusalText(ctx, outside));
-    const decision = await ctx.approve({
-      callId: ctx.callId,
-      kind: "patch",
-      summary: approvalSummary(parsed.hunks),
-      files: [...new Set(targets.map((target) => target.absPath))],
-      reason: approvalReason(ctx.policy, outside),
-    });
+    const decision = await ctx.approve(
+      sanitizeApprovalRequest({
+        callId: ctx.callId,
+        kind: "patch",
+        summary: approvalSummary(parsed.hunks),
+        files: [...new Set(targets.map((target) => target.absPath))],
+        reason: approvalReason(ctx.policy, outside),
+      }),
+    );
     if (decision === "denied") return declined("patch rejected by user");
     if (decision === "abort") return declined("patch rejected by user: the turn was aborted");
     if (decision === "approved_for_session") ctx.approvalCache.approveFiles(files);

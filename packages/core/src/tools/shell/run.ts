@@ -18,8 +18,18 @@ export async function runShellCommand(
   options: { tty?: boolean } = {},
 ): Promise<{ result: CommandResult; toolResult: (hint?: string) => ToolResult }> {
   const spillFile = path.join(ctx.scratchDir, `${ctx.callId.replace(/[^A-Za-z0-9_-]/g, "_")}.log`);
+  // What runs may differ (a `bash -lc` loading the login snapshot); what is shown never does.
+  const launch = ctx.loginShell
+    ? await ctx.loginShell.commandFor(argv, {
+        runCommand: ctx.runCommand,
+        policy: ctx.policy,
+        cwd: ctx.cwd,
+        scratchDir: ctx.scratchDir,
+        signal: ctx.signal,
+      })
+    : { argv };
   const result = await ctx.runCommand({
-    argv,
+    argv: launch.argv,
     cwd,
     sandboxCwd: ctx.cwd,
     timeoutMs,
@@ -39,7 +49,7 @@ export async function runShellCommand(
         lines: result.totalLines,
         bytes: result.totalBytes,
       });
-    const notes: string[] = [];
+    const notes: string[] = launch.note ? [launch.note] : [];
     if (unsandboxed && ctx.policy.mode !== "danger-full-access")
       notes.push("Ran outside the sandbox (approved).");
     if (spilled && result.spillError) {

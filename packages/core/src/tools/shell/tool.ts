@@ -1,6 +1,12 @@
 import path from "node:path";
 import { z } from "zod";
-import { decideAfterFailure, decideExec, type ExecDecision } from "../../sandbox/approval.js";
+import {
+  decideAfterFailure,
+  decideExec,
+  type ExecDecision,
+  execApprovalReason,
+  sanitizeApprovalRequest,
+} from "../../sandbox/approval.js";
 import { quoteArgv } from "../../util/shell-quote.js";
 import { parseApplyPatchInvocation } from "../apply-patch/invocation.js";
 import { runApplyPatch } from "../apply-patch/tool.js";
@@ -118,14 +124,16 @@ export const shellTool = defineFunctionTool({
     if (retry.action === "return")
       return first.toolResult([ignored, retry.hint].filter(Boolean).join("\n") || undefined);
     if (retry.action === "ask") {
-      const answer = await ctx.approve({
-        callId: ctx.callId,
-        kind: "exec",
-        summary: quoteArgv(args.command),
-        reason: retry.reason,
-        command: args.command,
-        cwd,
-      });
+      const answer = await ctx.approve(
+        sanitizeApprovalRequest({
+          callId: ctx.callId,
+          kind: "exec",
+          summary: quoteArgv(args.command),
+          reason: retry.reason,
+          command: args.command,
+          cwd,
+        }),
+      );
       if (answer === "approved_for_session") ctx.approvalCache.approveCommand(args.command);
       if (answer !== "approved" && answer !== "approved_for_session")
         return first.toolResult("The user declined to run it again without the sandbox.");
@@ -176,17 +184,16 @@ async function resolveDecision(
           `command refused: it needs approval (${decision.reason}) and the approval policy is never`,
         );
       }
-      const answer = await ctx.approve({
-        callId: ctx.callId,
-        kind: "exec",
-        summary: quoteArgv(argv),
-        // The engine's reason always shows: a model's justification must not hide "destroys data".
-        reason: justification
-          ? `${decision.reason}. The model's justification: ${justification}`
-          : decision.reason,
-        command: argv,
-        cwd,
-      });
+      const answer = await ctx.approve(
+        sanitizeApprovalRequest({
+          callId: ctx.callId,
+          kind: "exec",
+          summary: quoteArgv(argv),
+          reason: execApprovalReason(decision.reason, justification),
+          command: argv,
+          cwd,
+        }),
+      );
       if (answer === "approved_for_session") ctx.approvalCache.approveCommand(argv);
       if (answer === "approved" || answer === "approved_for_session") return decision.onApprove;
       if (answer === "abort") throw new Error("aborted by user at the approval prompt");
