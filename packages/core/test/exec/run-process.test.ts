@@ -130,7 +130,7 @@ describe("runProcess", () => {
     expect(result.signal).toBe("SIGKILL");
     const [pid] = pidsIn(result.output);
     leftovers.push(pid!);
-    expect(isAlive(pid!)).toBe(false);
+    expect(await diesSoon(pid!)).toBe(true);
   });
 
   it("stops on abort", async () => {
@@ -143,7 +143,7 @@ describe("runProcess", () => {
     });
     expect(result.aborted).toBe(true);
     expect(result.timedOut).toBe(false);
-    expect(isAlive(pidsIn(result.output)[0]!)).toBe(false);
+    expect(await diesSoon(pidsIn(result.output)[0]!)).toBe(true);
   });
 
   it("does not start when already aborted", async () => {
@@ -212,6 +212,6 @@ describe("runProcess", () => {
     const [pid] = pidsIn(result.output);
     leftovers.push(pid!);
     await grandchildGone;
-    expect(isAlive(pid!)).toBe(false);
+    expect(await diesSoon(pid!)).toBe(true);
   });
 });
