@@ -20,7 +20,8 @@ async function setup(files: Record<string, string>, options: { git?: boolean } =
   fs.mkdirSync(paths.dir, { recursive: true });
   const info = await openWorkspaceRepo(project, paths);
   const repo = new CheckpointRepo(info, "r1", () => Date.UTC(2026, 0, 1));
-  const checkpoint = async (n: number, parent: string | null) => repo.commit(n, await repo.snapshotTree(), parent, `cp ${n}`);
+  const checkpoint = async (n: number, parent: string | null) =>
+    repo.commit(n, await repo.snapshotTree(), parent, `cp ${n}`);
   return { project, repo, checkpoint, paths };
 }
 
@@ -38,7 +39,11 @@ function userView(project: string) {
 
 describe("checkpoints with a private index", () => {
   it("snapshot every change, shell-made ones included, and never touch HEAD, branches, index or stash", async () => {
-    const { project, repo, checkpoint } = await setup({ "a.txt": "one\n", "src/b.txt": "b\n", ".gitignore": "out/\n" });
+    const { project, repo, checkpoint } = await setup({
+      "a.txt": "one\n",
+      "src/b.txt": "b\n",
+      ".gitignore": "out/\n",
+    });
     fs.writeFileSync(path.join(project, "staged.txt"), "staged by the user\n");
     git(project, "add", "staged.txt");
     fs.writeFileSync(path.join(project, "a.txt"), "stashed\n");
@@ -77,7 +82,10 @@ describe("checkpoints with a private index", () => {
   });
 
   it("keep a private repository in the run folder for a folder that is not a git repository", async () => {
-    const { project, repo, checkpoint, paths } = await setup({ "x.txt": "x\n", "node_modules/dep.js": "d\n" }, { git: false });
+    const { project, repo, checkpoint, paths } = await setup(
+      { "x.txt": "x\n", "node_modules/dep.js": "d\n" },
+      { git: false },
+    );
     expect(repo.repo.kind).toBe("private");
     const c0 = await checkpoint(0, null);
     fs.writeFileSync(path.join(project, "x.txt"), "changed\n");
