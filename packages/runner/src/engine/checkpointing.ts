@@ -35,7 +35,7 @@ export async function takeCheckpoint(
   ctx.save();
   ctx.emit({ type: "run.checkpoint", ...checkpoint });
   ctx.progress(`checkpoint ${n}${args.green ? " (green)" : ""}: ${args.reason}`);
-  return checkpoint;
+  return { ...checkpoint, tree };
 }
 
 /** The newest green checkpoint, optionally no newer than `atMost`. */

@@ -258,7 +258,8 @@ export class WorkLoop {
       green: verdict.green,
       reason: `every ${ctx.settings.checkpoint_interval_min} min${verdict.green ? "" : `; failing: ${verdict.regressions.join(", ")}`}`,
     });
-    if (await this.#treeMoved()) this.#sinceWrite = 0;
+    if (checkpoint.tree !== this.#lastTree) this.#sinceWrite = 0;
+    this.#lastTree = checkpoint.tree;
     if (this.#segment!.ageMs() >= ctx.settings.segment_minutes * 60_000) {
       await this.#closeSegment();
       return null;

@@ -44,6 +44,8 @@ export async function startRunHarness(args: {
           times: 100_000,
           generate: (request: RecordedRequest) => {
             clock.advance(stepMs);
+            if (process.env.PROF)
+              console.log("REQ", Date.now() % 100000, see(request).planning, request.body?.input?.length);
             return args.script(see(request));
           },
         },

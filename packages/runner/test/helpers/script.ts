@@ -87,3 +87,21 @@ export function plan(stages: { id: string; acceptance: string[]; title?: string 
     })),
   });
 }
+
+let files = 0;
+/** A patch that adds a new file (a write the runner sees without looking at the disk). */
+export function addFile(name = `work/f${++files}.txt`): StepSpec {
+  return {
+    response: {
+      output: [
+        {
+          type: "custom_tool_call",
+          name: "apply_patch",
+          input: `*** Begin Patch\n*** Add File: ${name}\n+work\n*** End Patch`,
+          call_id: `c${++counter}`,
+        },
+      ],
+      usage,
+    },
+  };
+}
