@@ -8,7 +8,7 @@ import { type RunContext, round } from "./context.js";
 export async function takeCheckpoint(
   ctx: RunContext,
   args: { green: boolean; reason: string },
-): Promise<Checkpoint> {
+): Promise<Checkpoint & { tree: string }> {
   const repo = ctx.repo!;
   const { state } = ctx;
   const n = state.next_checkpoint;
