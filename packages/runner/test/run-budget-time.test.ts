@@ -10,7 +10,7 @@ function tireless(seen: { planning: boolean }) {
   return seen.planning ? plan([{ id: "s1", acceptance: ["test -f never.txt"] }]) : addFile();
 }
 
-describe("nightshift run: budget and time", () => {
+describe("nightshift run: budget and time", { timeout: 120_000 }, () => {
   it("wraps up as budget_exceeded before passing max_cost, with the hourly fee counted exactly", async () => {
     h = await startRunHarness({ files: { "a.txt": "a\n" }, script: tireless, stepMs: 5 * 60_000 });
     const maxCost = 10;
@@ -64,5 +64,5 @@ describe("nightshift run: budget and time", () => {
     );
     expect(handoffs.length).toBeGreaterThanOrEqual(8);
     expect(report.checkpoints.map((c) => c.n)).toEqual(report.checkpoints.map((_, i) => i));
-  }, 120_000);
+  });
 });

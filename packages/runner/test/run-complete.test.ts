@@ -23,7 +23,7 @@ function diligent(seen: Seen) {
   return shell(`echo one > ${stage}.txt`);
 }
 
-describe("nightshift run: a complete run", () => {
+describe("nightshift run: a complete run", { timeout: 120_000 }, () => {
   it("plans, works stage by stage, verifies, checkpoints and delivers a report and a zip", async () => {
     h = await startRunHarness({
       files: { "base.txt": "ok\n", "src/keep.ts": "export const a = 1;\n" },

@@ -23,7 +23,7 @@ function regressThenRecover(seen: Seen) {
     : shell("echo feature > feature.txt && echo bad > lib.txt && echo scratch > scratch.txt");
 }
 
-describe("nightshift run: rollback to green", () => {
+describe("nightshift run: rollback to green", { timeout: 120_000 }, () => {
   it("rolls a regression back to the last green checkpoint and solves the stage another way", async () => {
     h = await startRunHarness({ files: { "lib.txt": "ok\n" }, script: regressThenRecover });
     const result = await h.start({ task: "add feature.txt", verify: ["grep -q ok lib.txt"] });
