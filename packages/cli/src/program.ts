@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { registerMcpCommands } from "./commands/register-mcp.js";
 import type { ExecOptions } from "./exec/exec-options.js";
+import { registerRunCommands } from "./run/register-run.js";
 import { VERSION } from "./version.js";
 
 const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"];
@@ -111,6 +112,10 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
     });
 
   registerMcpCommands(program, (code) => {
+    exitCode = code;
+  });
+
+  registerRunCommands(program, processIo, (code) => {
     exitCode = code;
   });
 
