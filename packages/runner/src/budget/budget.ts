@@ -7,16 +7,13 @@ export const WARNING_LEVELS = [50, 80, 95] as const;
 export class Budget {
   readonly maxCost: number | null;
   readonly hourlyFee: number;
-  /** Kept back for the wrap-up: the fee for the wrap-up time plus half a percent of max_cost. */
+  /** Kept back for rounding and the unexpected: half a percent of max_cost (the wrap-up's fee is reserved as time). */
   readonly reserveUsd: number;
 
-  constructor(settings: { maxCost: number | null; hourlyFee: number; wrapUpMs: number }) {
+  constructor(settings: { maxCost: number | null; hourlyFee: number }) {
     this.maxCost = settings.maxCost;
     this.hourlyFee = settings.hourlyFee;
-    this.reserveUsd =
-      settings.maxCost === null
-        ? 0
-        : (settings.hourlyFee * settings.wrapUpMs) / 3_600_000 + settings.maxCost * 0.005;
+    this.reserveUsd = settings.maxCost === null ? 0 : settings.maxCost * 0.005;
   }
 
   feeUsd(elapsedMs: number): number {
@@ -25,27 +22,31 @@ export class Budget {
 
   /**
    * Whether the next request may be sent: spend so far + the request's worst case + the fee until
-   * the next check must stay within max_cost less the reserve. Returns why not, or null.
+   * the next check and through the wrap-up (`aheadMs`) must stay within max_cost less the reserve.
+   * Returns why not, or null.
    */
   refuse(args: {
     tokensUsd: number;
     projectedUsd: number;
     elapsedMs: number;
-    stepMs: number;
+    aheadMs: number;
   }): string | null {
     if (this.maxCost === null) return null;
-    const fee = this.feeUsd(args.elapsedMs + args.stepMs);
+    const fee = this.feeUsd(args.elapsedMs + args.aheadMs);
     const worst = args.tokensUsd + args.projectedUsd + fee;
     const limit = this.maxCost - this.reserveUsd;
     if (worst <= limit) return null;
-    return `the next request could bring the bill to $${worst.toFixed(4)} (tokens $${args.tokensUsd.toFixed(4)} + this request up to $${args.projectedUsd.toFixed(4)} + fee $${fee.toFixed(4)}), over $${limit.toFixed(4)} (max_cost $${this.maxCost.toFixed(2)} less $${this.reserveUsd.toFixed(4)} kept for the wrap-up)`;
+    return `the next request could bring the bill to $${worst.toFixed(4)} (tokens $${args.tokensUsd.toFixed(4)} + this request up to $${args.projectedUsd.toFixed(4)} + fee $${fee.toFixed(4)}), over $${limit.toFixed(4)} (max_cost $${this.maxCost.toFixed(2)} less a reserve of $${this.reserveUsd.toFixed(4)}; the fee counts through the wrap-up)`;
   }
 
-  /** The working time at which the fee alone would use up what the tokens left (Infinity without a fee). */
-  exhaustedAtMs(tokensUsd: number): number {
+  /**
+   * The working time at which the fee, counted `aheadMs` further (the wrap-up), would use up what
+   * the tokens leave (Infinity without a fee).
+   */
+  exhaustedAtMs(tokensUsd: number, aheadMs: number): number {
     if (this.maxCost === null || this.hourlyFee <= 0) return Number.POSITIVE_INFINITY;
     const left = this.maxCost - this.reserveUsd - tokensUsd;
-    return Math.max(0, (left / this.hourlyFee) * 3_600_000);
+    return Math.max(0, (left / this.hourlyFee) * 3_600_000 - aheadMs);
   }
 
   /** Warning levels (percent of max_cost) reached by `totalUsd` and not yet announced. */

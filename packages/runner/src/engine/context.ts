@@ -18,6 +18,8 @@ export class RunContext {
   cancelled = false;
   /** Called on cancel so a running turn stops at once. */
   onCancel: (() => void) | null = null;
+  /** The slowest piece of the runner's own work seen so far (a checkpoint, a verification, a new session). */
+  slowestOpMs = 0;
 
   constructor(
     public state: RunState,
@@ -29,11 +31,7 @@ export class RunContext {
     readonly onSessionEvent: ((event: SessionEvent) => void) | undefined,
   ) {
     this.time = new ActiveTime(clock, state.active_ms);
-    this.budget = new Budget({
-      maxCost: state.settings.max_cost,
-      hourlyFee: state.settings.hourly_fee,
-      wrapUpMs: this.wrapUpMs,
-    });
+    this.budget = new Budget({ maxCost: state.settings.max_cost, hourlyFee: state.settings.hourly_fee });
   }
 
   get settings(): RunState["settings"] {
@@ -45,9 +43,42 @@ export class RunContext {
     return this.settings.hours * 3_600_000;
   }
 
-  /** Time kept for the wrap-up before the deadline: 2% of the run, at most 5 minutes. */
+  /** Time kept for the wrap-up before the deadline: 2% of the run (at most 5 minutes), or more when the runner's own work is slow. */
   get wrapUpMs(): number {
-    return Math.min(5 * 60_000, this.deadlineMs * 0.02);
+    return Math.max(Math.min(5 * 60_000, this.deadlineMs * 0.02), 2 * this.slowestOpMs);
+  }
+
+  /**
+   * Working time to keep free after the next model step: a piece of the runner's own work that
+   * may follow it (a checkpoint, a verification) and the wrap-up.
+   */
+  reserveMs(): number {
+    return this.slowestOpMs + this.wrapUpMs;
+  }
+
+  /** Times a piece of the runner's own work (in working time), so the reserve covers the slowest. */
+  async measure<T>(work: () => Promise<T>): Promise<T> {
+    const start = this.time.elapsedMs();
+    try {
+      return await work();
+    } finally {
+      this.slowestOpMs = Math.max(this.slowestOpMs, this.time.elapsedMs() - start);
+    }
+  }
+
+  /** Why the run must wrap up now (before more work of its own), or null. */
+  outOfRoom(): { status: "timed_out" | "budget_exceeded"; reason: string } | null {
+    const elapsed = this.time.elapsedMs();
+    if (elapsed + this.reserveMs() > this.deadlineMs) {
+      return { status: "timed_out", reason: `the time limit of ${this.settings.hours} h is near` };
+    }
+    const refusal = this.budget.refuse({
+      tokensUsd: this.tokensUsd(),
+      projectedUsd: 0,
+      elapsedMs: elapsed,
+      aheadMs: this.reserveMs(),
+    });
+    return refusal ? { status: "budget_exceeded", reason: refusal } : null;
   }
 
   /** Persists the state (with the working time so far). */

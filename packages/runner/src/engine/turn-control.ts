@@ -81,9 +81,10 @@ export class TurnControl {
     }
     const tokensUsd = ctx.tokensUsd();
     const projectedUsd = projection.projectedCostUsd ?? 0;
-    const refusal = ctx.budget.refuse({ tokensUsd, projectedUsd, elapsedMs: elapsed, stepMs });
+    const aheadMs = stepMs + ctx.reserveMs();
+    const refusal = ctx.budget.refuse({ tokensUsd, projectedUsd, elapsedMs: elapsed, aheadMs });
     if (refusal) return this.#stop("budget", refusal);
-    if (elapsed + stepMs > ctx.deadlineMs - ctx.wrapUpMs) {
+    if (elapsed + aheadMs > ctx.deadlineMs) {
       return this.#stop("deadline", `the next step could run past the deadline of ${ctx.settings.hours} h`);
     }
     const extra = this.checks.extra?.(projection);
@@ -96,8 +97,8 @@ export class TurnControl {
   #arm(worstTokensUsd: number): void {
     const { ctx } = this;
     const elapsed = ctx.time.elapsedMs();
-    const deadline = ctx.deadlineMs - ctx.wrapUpMs;
-    const broke = ctx.budget.exhaustedAtMs(worstTokensUsd);
+    const deadline = ctx.deadlineMs - ctx.reserveMs();
+    const broke = ctx.budget.exhaustedAtMs(worstTokensUsd, ctx.reserveMs());
     const cause: StopCause = broke < deadline ? "budget" : "deadline";
     this.#watchdog.arm(Math.min(deadline, broke) - elapsed, () => {
       this.detail = cause === "budget" ? "the hourly fee would use up the budget" : "the deadline is here";

@@ -52,6 +52,8 @@ export class WorkLoop {
       if (ctx.cancelled) return { status: "cancelled", reason: "cancelled by the user" };
       const stage = ctx.currentStage();
       if (!stage) return this.#allDone();
+      const noRoom = ctx.outOfRoom();
+      if (noRoom) return noRoom;
       if (stage.status === "pending") this.#startStage(stage);
       if (!this.#segment) await this.#openSegment(stage);
       const turn = await this.#turn(stage);
@@ -80,12 +82,14 @@ export class WorkLoop {
       this.#stageRequest = args;
       return null;
     });
-    this.#segment = await Segment.open(ctx, {
-      purpose: "work",
-      stageId: stage.id,
-      model: ctx.settings.model,
-      tools: [tool],
-    });
+    this.#segment = await ctx.measure(() =>
+      Segment.open(ctx, {
+        purpose: "work",
+        stageId: stage.id,
+        model: ctx.settings.model,
+        tools: [tool],
+      }),
+    );
     const latest = ctx.state.checkpoints.at(-1);
     this.#input = handoffMessage({
       task: ctx.state.task,
@@ -215,9 +219,11 @@ export class WorkLoop {
     stage.summary = request.summary;
     ctx.save();
     ctx.progress(`stage_complete: ${request.summary}`);
-    const { verdict, results } = await verifyStage(ctx, sessionCheckRunner(this.#segment!.session), stage);
+    const { verdict, results } = await ctx.measure(() =>
+      verifyStage(ctx, sessionCheckRunner(this.#segment!.session), stage),
+    );
     if (verdict.green) {
-      await takeCheckpoint(ctx, { green: true, reason: `stage ${stage.id} done` });
+      await ctx.measure(() => takeCheckpoint(ctx, { green: true, reason: `stage ${stage.id} done` }));
       stage.status = "done";
       stage.failed_verifications = 0;
       ctx.state.guard_counts = { stuck: 0, paralysis: 0, reasoning: 0 };
@@ -253,11 +259,13 @@ export class WorkLoop {
 
   async #scheduledCheckpoint(stage: StageState): Promise<Ending | null> {
     const { ctx } = this;
-    const verdict = await verifyGuarded(ctx, sessionCheckRunner(this.#segment!.session));
-    const checkpoint = await takeCheckpoint(ctx, {
-      green: verdict.green,
-      reason: `every ${ctx.settings.checkpoint_interval_min} min${verdict.green ? "" : `; failing: ${verdict.regressions.join(", ")}`}`,
-    });
+    const verdict = await ctx.measure(() => verifyGuarded(ctx, sessionCheckRunner(this.#segment!.session)));
+    const checkpoint = await ctx.measure(() =>
+      takeCheckpoint(ctx, {
+        green: verdict.green,
+        reason: `every ${ctx.settings.checkpoint_interval_min} min${verdict.green ? "" : `; failing: ${verdict.regressions.join(", ")}`}`,
+      }),
+    );
     if (checkpoint.tree !== this.#lastTree) this.#sinceWrite = 0;
     this.#lastTree = checkpoint.tree;
     if (this.#segment!.ageMs() >= ctx.settings.segment_minutes * 60_000) {

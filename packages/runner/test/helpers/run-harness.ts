@@ -44,7 +44,6 @@ export async function startRunHarness(args: {
           times: 100_000,
           generate: (request: RecordedRequest) => {
             clock.advance(stepMs);
-            console.log("REQ", Date.now() % 100000, see(request).planning, request.body?.input?.length);
             return args.script(see(request));
           },
         },
