@@ -90,6 +90,11 @@ function scriptedModel(request: RecordedRequest): StepSpec {
   return fn("stage_complete", { stage_id: stage, summary: `stage ${stage} edits` });
 }
 
+function advanced<T>(clock: ManualClock, answer: () => T): T {
+  clock.advance(STEP_MS);
+  return answer();
+}
+
 async function withServer<T>(
   clock: ManualClock,
   script: (r: RecordedRequest) => StepSpec,
@@ -97,7 +102,7 @@ async function withServer<T>(
 ) {
   const server = await startFakeModelServer({
     now: () => clock.now(),
-    scenario: { steps: [{ times: 1_000_000, generate: (r) => (clock.advance(STEP_MS), script(r)) }] },
+    scenario: { steps: [{ times: 1_000_000, generate: (r) => advanced(clock, () => script(r)) }] },
   });
   try {
     return await work(server.url);
