@@ -34,6 +34,7 @@ describe("nightshift run: a complete run", { timeout: 120_000 }, () => {
       task: "write s1.txt and s2.txt",
       verify: ["grep -q ok base.txt"],
       hourlyFee: 1.5,
+      planModel: "gpt-5.4-mini",
     });
     expect(h.server.failures).toEqual([]);
     const report = result.report;
@@ -59,8 +60,18 @@ describe("nightshift run: a complete run", { timeout: 120_000 }, () => {
     expect(report.cost_usd.total).toBeCloseTo(report.cost_usd.tokens + report.cost_usd.fee, 10);
     expect(PRICES.input).toBe(2);
 
-    // Every request carries max_output_tokens; the planning session ran read-only.
+    // Every request carries max_output_tokens; planning ran on --plan-model, the work on the default model.
     for (const request of h.server.requests) expect(request.body!.max_output_tokens).toBe(32_000);
+    const models = h.server.requests.map((r) => [
+      JSON.stringify(r.body!.tools).includes("submit_plan"),
+      r.body!.model,
+    ]);
+    expect(new Set(models.filter(([planning]) => planning).map(([, model]) => model))).toEqual(
+      new Set(["gpt-5.4-mini"]),
+    );
+    expect(new Set(models.filter(([planning]) => !planning).map(([, model]) => model))).toEqual(
+      new Set(["gpt-5.1-codex"]),
+    );
 
     // Events: started first, completed last, seq increasing.
     const types = h.events.map((e) => e.type);

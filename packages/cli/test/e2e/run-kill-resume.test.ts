@@ -138,4 +138,41 @@ describe("nightshift run: SIGKILL and resume", { timeout: 240_000 }, () => {
     expect(report.cost_usd.tokens, `seed ${seed}`).toBeCloseTo(spent, 10);
     expect(report.tokens.input).toBeGreaterThan(0);
   });
+
+  it("SIGINT wraps up as cancelled (report and artifact written, exit 130), and the run can be resumed to the end", async () => {
+    h = await startHarness({ steps: [{ times: 10_000, generate: statelessModel(["s1", "s2", "s3"]) }] });
+    const child = h.spawn(["run", "--json", "write three files"]);
+    child.stdin!.end();
+    let stdout = "";
+    let interrupted = false;
+    child.stdout!.on("data", (chunk) => {
+      stdout += chunk;
+      if (!interrupted && stdout.includes('"status":"done"')) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    });
+    child.stderr!.resume();
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code).toBe(130);
+    const events = stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
+    const done = events.at(-1);
+    expect(done).toMatchObject({ type: "run.completed", status: "cancelled" });
+    expect(fs.existsSync(done.artifact)).toBe(true);
+    const cancelled = JSON.parse(fs.readFileSync(done.report, "utf8"));
+    expect(
+      cancelled.stages.filter((s: { status: string }) => s.status === "done").length,
+    ).toBeGreaterThanOrEqual(1);
+
+    const resumed = await h.run(["run", "resume", done.run_id, "--json"]);
+    expect(resumed.code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(done.report, "utf8"));
+    expect(report.status).toBe("completed");
+    expect(report.stages.map((s: { status: string }) => s.status)).toEqual(["done", "done", "done"]);
+    const numbers = report.checkpoints.map((c: { n: number }) => c.n);
+    expect(numbers).toEqual(numbers.map((_: number, i: number) => i));
+  });
 });
