@@ -142,7 +142,13 @@ async function execute(
       resumed,
     });
     try {
-      const ending = await work(ctx, resumed);
+      let ending: Ending;
+      try {
+        ending = await work(ctx, resumed);
+      } catch (err) {
+        // Whatever broke (a sandbox that stopped working, a full disk), the run still delivers.
+        ending = { status: "failed", reason: `the runner stopped on an error: ${(err as Error).message}` };
+      }
       const report = await wrapUp(ctx, ending);
       return { runId: state.run_id, report, reportPath: paths.report };
     } finally {
