@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { createSession } from "../packages/core/src/index.js";
 import { CheckpointRepo } from "../packages/runner/src/git/checkpoints.js";
+import { git } from "../packages/runner/src/git/git.js";
 import { openWorkspaceRepo } from "../packages/runner/src/git/workspace-repo.js";
 import { type RunEvent, startRun } from "../packages/runner/src/index.js";
 import { runPaths } from "../packages/runner/src/state/paths.js";
@@ -102,6 +103,8 @@ async function withServer<T>(
 ) {
   const server = await startFakeModelServer({
     now: () => clock.now(),
+    // Keeping every request body would grow this process, and git's fork with it.
+    maxRecordedRequests: 10,
     scenario: { steps: [{ times: 1_000_000, generate: (r) => advanced(clock, () => script(r)) }] },
   });
   try {
@@ -120,7 +123,48 @@ function homeFor(url: string): string {
   return home;
 }
 
-// 1. The simulated 24-hour run.
+// 1. Checkpoint and restore on a 60k-file tree (first, while this process is fresh).
+const tree = fs.mkdtempSync(path.join(os.tmpdir(), "ns-bench-tree-"));
+const perDir = 200;
+for (let d = 0; d < TREE_FILES / perDir; d++) {
+  const dir = path.join(tree, `pkg${d}`);
+  fs.mkdirSync(dir);
+  for (let f = 0; f < perDir; f++)
+    fs.writeFileSync(path.join(dir, `m${f}.ts`), `export const v = ${d * perDir + f};\n`);
+}
+gitIn(tree, "init", "-q", "-b", "main");
+gitIn(tree, "add", "-A");
+gitIn(tree, "commit", "-q", "-m", "tree");
+// A real repository is packed (cloned, or gc'd now and then); 60k loose objects would slow every git command.
+gitIn(tree, "repack", "-adq");
+const benchHome = fs.mkdtempSync(path.join(os.tmpdir(), "ns-bench-home-"));
+const paths = runPaths(benchHome, "bench");
+fs.mkdirSync(paths.dir, { recursive: true });
+const repo = new CheckpointRepo(await openWorkspaceRepo(tree, paths), "bench", Date.now);
+const timed = async <T>(work: () => Promise<T>) => {
+  const start = performance.now();
+  const value = await work();
+  return { ms: performance.now() - start, value };
+};
+const spawnTimes: number[] = [];
+for (let i = 0; i < 5; i++) spawnTimes.push((await timed(() => git(null, ["--version"]))).ms);
+const first = await timed(async () => repo.commit(0, await repo.snapshotTree(), null, "cp 0"));
+let previous = first.value;
+const restoreTimes: number[] = [];
+const checkpointTimes: number[] = [];
+for (let i = 1; i <= 5; i++) {
+  for (let k = 0; k < 20; k++)
+    fs.writeFileSync(path.join(tree, `pkg${(i * 7 + k) % 300}`, `m${k}.ts`), `export const v = ${i};\n`);
+  fs.writeFileSync(path.join(tree, `new${i}.ts`), "x\n");
+  const cp = await timed(async () => repo.commit(i, await repo.snapshotTree(), previous, `cp ${i}`));
+  checkpointTimes.push(cp.ms);
+  // A rollback restores right after its "from" checkpoint, so the private index is current: only read-tree.
+  const restore = await timed(() => repo.restore(previous));
+  restoreTimes.push(restore.ms);
+  previous = cp.value;
+}
+
+// 2. The simulated 24-hour run.
 const clock = new ManualClock();
 const project = makeProject();
 const events: RunEvent[] = [];
@@ -146,9 +190,8 @@ const result = await withServer(clock, scriptedModel, (url) =>
 );
 const runWallMs = performance.now() - t0;
 const report = result.report;
-const checkpointTimes: number[] = [];
 
-// 2. The same number of requests through a bare session (the engine without the runner).
+// 3. The same number of requests through a bare session (the engine without the runner).
 const bareClock = new ManualClock();
 const bareCount = Math.min(report.requests, 200);
 let served = 0;
@@ -175,42 +218,6 @@ const bareWallMs = await withServer(
 );
 const perRequestRun = runWallMs / report.requests;
 const perRequestBare = bareWallMs / bareCount;
-
-// 3. Checkpoint and restore on a 60k-file tree.
-const tree = fs.mkdtempSync(path.join(os.tmpdir(), "ns-bench-tree-"));
-const perDir = 200;
-for (let d = 0; d < TREE_FILES / perDir; d++) {
-  const dir = path.join(tree, `pkg${d}`);
-  fs.mkdirSync(dir);
-  for (let f = 0; f < perDir; f++)
-    fs.writeFileSync(path.join(dir, `m${f}.ts`), `export const v = ${d * perDir + f};\n`);
-}
-gitIn(tree, "init", "-q", "-b", "main");
-gitIn(tree, "add", "-A");
-gitIn(tree, "commit", "-q", "-m", "tree");
-const benchHome = fs.mkdtempSync(path.join(os.tmpdir(), "ns-bench-home-"));
-const paths = runPaths(benchHome, "bench");
-fs.mkdirSync(paths.dir, { recursive: true });
-const repo = new CheckpointRepo(await openWorkspaceRepo(tree, paths), "bench", Date.now);
-const timed = async <T>(work: () => Promise<T>) => {
-  const start = performance.now();
-  const value = await work();
-  return { ms: performance.now() - start, value };
-};
-const first = await timed(async () => repo.commit(0, await repo.snapshotTree(), null, "cp 0"));
-let previous = first.value;
-const restoreTimes: number[] = [];
-for (let i = 1; i <= 5; i++) {
-  for (let k = 0; k < 20; k++)
-    fs.writeFileSync(path.join(tree, `pkg${(i * 7 + k) % 300}`, `m${k}.ts`), `export const v = ${i};\n`);
-  fs.writeFileSync(path.join(tree, `new${i}.ts`), "x\n");
-  const cp = await timed(async () => repo.commit(i, await repo.snapshotTree(), previous, `cp ${i}`));
-  checkpointTimes.push(cp.ms);
-  // A rollback restores right after its "from" checkpoint, so the private index is current: only read-tree.
-  const restore = await timed(() => repo.restore(previous));
-  restoreTimes.push(restore.ms);
-  previous = cp.value;
-}
 
 const count = (type: string) => events.filter((e) => e.type === type).length;
 process.stdout.write(
@@ -252,6 +259,11 @@ process.stdout.write(
       `restore, ${TREE_FILES.toLocaleString("en-US")} files (median of 5)`,
       fmtMs(median(restoreTimes)),
       "< 500 ms",
+    ],
+    [
+      "one git process (git --version)",
+      `${fmtMs(median(spawnTimes))} (this process: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB)`,
+      "a checkpoint runs 4 of them",
     ],
     ["machine load (1 min average)", os.loadavg()[0]!.toFixed(2), `${os.cpus().length} cores`],
   ])}\n`,

@@ -175,7 +175,10 @@ async function work(ctx: RunContext, resumed: boolean): Promise<Ending> {
     ctx.save();
   }
   ctx.repo = new CheckpointRepo(state.repo, state.run_id, () => ctx.clock.now());
-  if (state.checkpoints.length === 0) await takeCheckpoint(ctx, { green: true, reason: "start" });
+  if (state.checkpoints.length === 0) {
+    await takeCheckpoint(ctx, { green: true, reason: "start" });
+    await ctx.repo.packPrivate();
+  }
   const steps = new StepTimer();
   if (state.phase !== "working") {
     if (ctx.cancelled) return { status: "cancelled", reason: "cancelled by the user" };

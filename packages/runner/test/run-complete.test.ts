@@ -108,4 +108,19 @@ describe("nightshift run: a complete run", { timeout: 120_000 }, () => {
       ),
     ).toHaveLength(3);
   });
+
+  it("keeps a private repository in the run folder for a project that is not a git repository", async () => {
+    h = await startRunHarness({ files: { "base.txt": "ok\n" }, script: diligent, git: false });
+    const result = await h.start({ task: "write s1.txt and s2.txt" });
+    expect(result.report.status).toBe("completed");
+    expect(fs.existsSync(path.join(h.workspace, ".git"))).toBe(false);
+    const dir = path.dirname(result.reportPath);
+    const state = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8"));
+    expect(state.repo).toMatchObject({ kind: "private", git_dir: path.join(dir, "git") });
+    const zipped = execFileSync("unzip", ["-Z1", path.join(dir, "artifact.zip")], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .sort();
+    expect(zipped).toEqual(["base.txt", "s1.txt", "s2.txt"]);
+  });
 });

@@ -54,6 +54,15 @@ export class CheckpointRepo {
     await git(this.#env, ["read-tree", "-u", "--reset", commit]);
   }
 
+  /**
+   * Packs the private repository's objects. Its first snapshot leaves one loose object per file,
+   * and git checks every index entry's object on each snapshot: packed, that stays fast on a big
+   * tree. Never run on the user's repository.
+   */
+  async packPrivate(): Promise<void> {
+    if (this.repo.kind === "private") await git(this.#env, ["repack", "-adq"]);
+  }
+
   async treeOf(commit: string): Promise<string> {
     return gitText(this.#env, ["rev-parse", `${commit}^{tree}`]);
   }
