@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { registerExecCommands } from "./commands/register-exec.js";
 import { registerMcpCommands } from "./commands/register-mcp.js";
+import { registerRunCommands } from "./run/register-run.js";
 import { VERSION } from "./version.js";
 
 export function buildProgram(): { run(argv: string[]): Promise<number> } {
@@ -32,6 +33,10 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
     });
 
   registerMcpCommands(program, (code) => {
+    exitCode = code;
+  });
+
+  registerRunCommands(program, processIo, (code) => {
     exitCode = code;
   });
 

@@ -10,7 +10,7 @@
  * apply_patch format at "@nightshift/core/apply-patch", the MCP client at "@nightshift/core/mcp".
  */
 
-export type { TurnSettings } from "./agent/agent.js";
+export type { CommandOptions, TurnSettings } from "./agent/agent.js";
 export { type Clock, systemClock } from "./agent/clock.js";
 export type { AgentEvent, EventEnvelope, SessionEvent } from "./agent/events.js";
 export { REPLAYED_EVENT_TYPES } from "./agent/events.js";
@@ -32,6 +32,7 @@ export type {
   ApprovalCallback,
   ApprovalDecision,
   ApprovalRequest,
+  CommandResult,
   Tool,
   ToolContext,
   ToolDisplay,

@@ -6,6 +6,7 @@ import type { TurnContext } from "../session/rollout-types.js";
 import { StorageError } from "../session/storage-error.js";
 import type { SessionLog } from "../session/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
+import type { CommandResult } from "../tools/tool.js";
 import { EventStream } from "./event-stream.js";
 import type { AgentEvent, SessionEvent } from "./events.js";
 import { History } from "./history.js";
@@ -26,6 +27,9 @@ import type { TurnHooks, TurnScope } from "./turn-scope.js";
 
 export type { AgentDeps, TurnSettings } from "./settings.js";
 export type { TurnHooks, TurnScope } from "./turn-scope.js";
+
+/** How a face's own command runs (see Agent.runCommand). */
+export type CommandOptions = { timeoutMs: number; signal?: AbortSignal; maxOutputBytes?: number };
 
 /** The engine: runs turns over an append-only history and reports them as events. */
 export class Agent implements TurnScope {
@@ -148,6 +152,15 @@ export class Agent implements TurnScope {
     let bytes = 0;
     for (let i = this.#lengthAtLastUsage; i < json.length; i++) bytes += json[i]!.length;
     return last.input_tokens + last.output_tokens + Math.ceil(bytes / 4);
+  }
+
+  /**
+   * Runs a command as the shell tool would (the session's sandbox policy, folder and environment),
+   * outside any turn and without approvals; nothing enters history.
+   */
+  runCommand(argv: string[], options: CommandOptions): Promise<CommandResult> {
+    const s = this.#settings;
+    return this.#deps.runCommand({ argv, cwd: s.cwd, sandboxCwd: s.cwd, policy: s.policy, ...options });
   }
 
   setTools(tools: ToolRegistry): void {

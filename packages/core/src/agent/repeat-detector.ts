@@ -24,7 +24,12 @@ export class RepeatDetector {
 
   /** Records one finished call; returns why the turn should stop, or null. */
   record(name: string, input: string, output: string, success: boolean): StopReason | null {
-    this.#steps.push({ name, call: digest(`${name}\0${input}`), output: digest(output), success });
+    this.#steps.push({
+      name,
+      call: digest(`${name}\0${input}`),
+      output: digest(withoutTimings(output)),
+      success,
+    });
     if (this.#steps.length > this.#keep) this.#steps.shift();
     return this.#check();
   }
@@ -70,6 +75,11 @@ export class RepeatDetector {
 
 function stop(what: string, pattern: string, tool: string): StopReason {
   return { kind: "repeated_calls", message: `stopped: ${what}`, detail: { pattern, tool } };
+}
+
+/** A command's wall time differs on every run: the same result must still count as the same. */
+function withoutTimings(output: string): string {
+  return output.replace(/^Wall time: [\d.]+ seconds$/gm, "");
 }
 
 function digest(text: string): string {

@@ -1,4 +1,4 @@
-import type { Agent, TurnSettings } from "../agent/agent.js";
+import type { Agent, CommandOptions, TurnSettings } from "../agent/agent.js";
 import type { AgentEvent, SessionEvent } from "../agent/events.js";
 import type { TurnLimits } from "../agent/turn-limits.js";
 import { usageSummaryLine } from "../context/ledger.js";
@@ -7,6 +7,7 @@ import type { ReasoningEffort } from "../model/client.js";
 import type { ResponseItem, Usage } from "../model/items.js";
 import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
 import type { SessionRef, SessionStore } from "../session/store.js";
+import type { CommandResult } from "../tools/tool.js";
 import type { RuntimeConfig } from "./config/resolve.js";
 import { notifyTurnComplete } from "./notify.js";
 
@@ -129,6 +130,15 @@ export class Session {
         );
       }
     }
+  }
+
+  /**
+   * Runs a command the way the model's shell tool would (this session's sandbox, folder and
+   * environment), between turns, without approvals and without entering history: a face's own
+   * checks, such as a run's verification commands.
+   */
+  runCommand(argv: string[], options: CommandOptions): Promise<CommandResult> {
+    return this.#agent.runCommand(argv, options);
   }
 
   /** Compacts the history now. */
