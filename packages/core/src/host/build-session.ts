@@ -255,6 +255,13 @@ export async function buildSession(args: {
       runtime,
       model: info,
       close: closeAll,
+      mcpServers: () =>
+        (mcp.manager?.connections ?? []).map((c) => ({
+          name: c.name,
+          status: c.status,
+          ...(c.error ? { error: c.error } : {}),
+          tools: c.tools.map((tool) => tool.name),
+        })),
     });
   } catch (err) {
     await closeAll();

@@ -20,6 +20,16 @@ export type SettingsChange = {
   maxOutputTokens?: number | null;
 };
 
+/** One configured MCP server as a face shows it (`/mcp`). */
+export type McpServerState = {
+  name: string;
+  status: "starting" | "ready" | "failed" | "closed";
+  /** Why it failed, when it did. */
+  error?: string;
+  /** The server's own tool names. */
+  tools: string[];
+};
+
 export type SessionUsage = {
   total: Usage;
   /** Dollars so far, null when a price is unknown. */
@@ -46,6 +56,7 @@ export class Session {
   readonly #runtime: RuntimeConfig;
   #model: ModelInfo;
   readonly #close: () => Promise<void>;
+  readonly #mcpServers: () => McpServerState[];
   #closed = false;
 
   constructor(args: {
@@ -57,6 +68,7 @@ export class Session {
     runtime: RuntimeConfig;
     model: ModelInfo;
     close: () => Promise<void>;
+    mcpServers?: () => McpServerState[];
   }) {
     this.#agent = args.agent;
     this.#store = args.store;
@@ -68,6 +80,7 @@ export class Session {
     this.#runtime = args.runtime;
     this.#model = args.model;
     this.#close = args.close;
+    this.#mcpServers = args.mcpServers ?? (() => []);
   }
 
   get settings(): Readonly<TurnSettings> {
@@ -167,6 +180,11 @@ export class Session {
       contextTokens: this.#agent.contextTokens(),
       contextWindow: this.settings.contextWindow,
     };
+  }
+
+  /** The configured MCP servers: their state and tools. */
+  mcpServers(): McpServerState[] {
+    return this.#mcpServers();
   }
 
   /** One line of tokens, cache hits, cost and context left. */
