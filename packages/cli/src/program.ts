@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { registerMcpCommands } from "./commands/register-mcp.js";
 import type { ExecOptions } from "./exec/exec-options.js";
+import type { InteractiveOptions } from "./interactive/interactive-options.js";
 import { VERSION } from "./version.js";
 
 const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"];
@@ -10,8 +11,8 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Options shared by `exec` and `exec resume`. */
-function addExecOptions(command: Command): Command {
+/** Options of every command that opens a session. */
+function addSessionOptions(command: Command): Command {
   return command
     .option("-m, --model <model>", "model to use")
     .option("-p, --profile <name>", "configuration profile from config.toml")
@@ -28,13 +29,26 @@ function addExecOptions(command: Command): Command {
       "--dangerously-bypass-approvals-and-sandbox",
       "no sandbox, no approvals (only inside an external sandbox)",
     )
-    .option("--json", "print events as JSON lines on stdout")
-    .option("-o, --output-last-message <file>", "write the final agent message to this file")
-    .option("--output-schema <file>", "JSON Schema the final answer must follow (strict)")
     .option("--oss", "use a local model server (Ollama or LM Studio)")
     .addOption(
       new Option("--local-provider <id>", "local provider for --oss").choices(["ollama", "lmstudio"]),
-    )
+    );
+}
+
+/** Options of `nightshift [prompt]` and `nightshift resume`. */
+function addInteractiveOptions(command: Command): Command {
+  return addSessionOptions(command).option(
+    "--fullscreen",
+    "draw on the alternate screen instead of inline in the scrollback",
+  );
+}
+
+/** Options shared by `exec` and `exec resume`. */
+function addExecOptions(command: Command): Command {
+  return addSessionOptions(command)
+    .option("--json", "print events as JSON lines on stdout")
+    .option("-o, --output-last-message <file>", "write the final agent message to this file")
+    .option("--output-schema <file>", "JSON Schema the final answer must follow (strict)")
     .option("--compact", "compact the session's history before running the prompt")
     .option(
       "--skip-git-repo-check",
@@ -114,11 +128,43 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
     exitCode = code;
   });
 
-  program.action(() => {
-    process.stderr.write('The interactive interface is not available yet. Use: nightshift exec "<task>"\n\n');
-    program.outputHelp({ error: true });
-    exitCode = 2;
-  });
+  addInteractiveOptions(
+    program
+      .command("resume")
+      .description(
+        "reopen an earlier session in the terminal interface: by id, the latest with --last, or pick one",
+      )
+      .argument("[sessionId]", "session id (or a unique prefix)")
+      .argument("[prompt]", "a message to send at once")
+      .option("--last", "the most recent session of this folder")
+      .option("--all", "with --last: the most recent session of any folder"),
+  ).action(
+    async (
+      sessionId: string | undefined,
+      prompt: string | undefined,
+      options: InteractiveOptions & { last?: boolean; all?: boolean },
+    ) => {
+      const { last, all, ...rest } = options;
+      const resume = last
+        ? all
+          ? { last: true as const, all: true as const }
+          : { last: true as const }
+        : sessionId
+          ? { id: sessionId }
+          : ("pick" as const);
+      // With --last the first positional is the prompt.
+      const text = last && sessionId !== undefined && prompt === undefined ? sessionId : prompt;
+      const { runInteractiveCommand } = await import("./interactive/run-interactive.js");
+      exitCode = await runInteractiveCommand({ ...rest, prompt: text, resume }, processIo());
+    },
+  );
+
+  addInteractiveOptions(program.argument("[prompt]", "a first message for the terminal interface")).action(
+    async (prompt: string | undefined, options: InteractiveOptions) => {
+      const { runInteractiveCommand } = await import("./interactive/run-interactive.js");
+      exitCode = await runInteractiveCommand({ ...options, prompt }, processIo());
+    },
+  );
 
   return {
     async run(argv) {
