@@ -2,10 +2,9 @@ import { ConfigError, type HostDeps, listSessions, type SessionSpec, SetupError 
 import { render } from "ink";
 import { type OpenHow, TuiController } from "./controller/controller.js";
 import { PromptHistory } from "./input/prompt-history.js";
-import { createHighlighter } from "./render/highlight.js";
 import { createPaint, wantsColor } from "./render/paint.js";
 import { App } from "./ui/App.js";
-import { createTheme, ThemeContext } from "./ui/theme.js";
+import { createTheme, type Theme, ThemeContext } from "./ui/theme.js";
 import { Checkpoints } from "./workspace/checkpoints.js";
 import { FileIndex } from "./workspace/file-index.js";
 import { gitRunner } from "./workspace/git.js";
@@ -72,23 +71,28 @@ export async function runTui(options: TuiOptions): Promise<number> {
   }
 
   const paint = createPaint(wantsColor(options.env));
-  const theme = createTheme(paint, createHighlighter(paint));
-  const instance = render(
+  const app = (theme: Theme) => (
     <ThemeContext.Provider value={theme}>
       <App controller={controller} />
-    </ThemeContext.Provider>,
-    {
-      stdout: options.stdout,
-      stdin: options.stdin,
-      stderr: options.stderr,
-      exitOnCtrlC: false,
-      patchConsole: true,
-      maxFps: 60,
-      incrementalRendering: true,
-      interactive: true,
-      alternateScreen: options.fullscreen === true,
-    },
+    </ThemeContext.Provider>
   );
+  // Code is drawn plain until the highlighter (highlight.js's grammars, the largest module) loads.
+  const instance = render(app(createTheme(paint, (code) => code)), {
+    stdout: options.stdout,
+    stdin: options.stdin,
+    stderr: options.stderr,
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 60,
+    incrementalRendering: true,
+    interactive: true,
+    alternateScreen: options.fullscreen === true,
+  });
+  if (paint.color) {
+    void import("./render/highlight.js").then(({ createHighlighter }) =>
+      instance.rerender(app(createTheme(paint, createHighlighter(paint)))),
+    );
+  }
   const leave = () => controller.requestExit();
   process.on("SIGTERM", leave);
   process.on("SIGHUP", leave);

@@ -324,14 +324,14 @@ export class TuiController {
   }
 
   #end(): void {
-    const interrupted = this.#abort?.signal.aborted ?? false;
     this.transcript.settle();
     this.#busy = null;
     this.#abort = null;
     this.#retry = null;
     for (const pending of this.#approvals.splice(0)) pending.resolve("abort");
     this.refreshFooter();
-    const next = interrupted ? undefined : this.#queued[0];
+    // An interrupt hands the queue back to the prompt: what is queued now was sent after it.
+    const next = this.#queued[0];
     if (next !== undefined) {
       this.#queued = this.#queued.slice(1);
       this.submit(next);
@@ -354,7 +354,8 @@ export class TuiController {
         notes.length === 0 ? prompt : [...notes.map((note) => userMessage(note)), userMessage(prompt)];
       for await (const event of session.runTurn(input, { signal: abort.signal })) this.onEvent(event);
     } finally {
-      await this.deps.checkpoints.afterTurn().catch(() => {});
+      // The snapshot after the turn runs in the background; checkpoints keep their own order.
+      void this.deps.checkpoints.afterTurn().catch(() => {});
       this.#end();
     }
   }

@@ -138,7 +138,7 @@ export function App({ controller }: { controller: TuiController }) {
     const parts = !key.return && input.length > 1 && input.includes("\r") ? input.split(/(\r)/) : [input];
     let next = state;
     for (const part of parts) {
-      if (part === "") continue;
+      if (part === "" && parts.length > 1) continue;
       const asKey = part === "\r" && parts.length > 1 ? { ...key, return: true } : key;
       const result = composerKey(next, part === "\r" && parts.length > 1 ? "" : part, asKey, {
         history: controller.deps.history.entries,

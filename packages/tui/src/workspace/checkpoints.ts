@@ -23,6 +23,8 @@ export class Checkpoints {
   readonly #git: RunGit;
   readonly #stack: Checkpoint[] = [];
   #ready: Promise<boolean> | null = null;
+  /** Operations run one after another (a snapshot after a turn finishes before the next one starts). */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(args: { home: string; cwd: string; git: RunGit }) {
     this.#cwd = args.cwd;
@@ -37,26 +39,44 @@ export class Checkpoints {
   }
 
   /** Snapshots the workspace before a turn. Returns a problem to show, or null. */
-  async beforeTurn(label: string): Promise<string | null> {
-    const tree = await this.#snapshot();
-    if (typeof tree !== "string") return tree.problem;
-    this.#stack.push({ before: tree, after: null, label });
-    return null;
+  beforeTurn(label: string): Promise<string | null> {
+    return this.#serial(() => this.#beforeTurn(label));
   }
 
   /** Snapshots the workspace after the turn, so /undo restores only what the turn changed. */
-  async afterTurn(): Promise<void> {
-    const last = this.#stack.at(-1);
-    if (!last || last.after !== null) return;
-    const tree = await this.#snapshot();
-    if (typeof tree === "string") last.after = tree;
+  afterTurn(): Promise<void> {
+    return this.#serial(() => this.#afterTurn());
   }
 
   /**
    * Puts back the files the last turn changed (as they were before it), removes the files it
    * created, and forgets that turn. Null when there is nothing to undo.
    */
-  async undoLast(): Promise<(RestoreResult & { label: string }) | null> {
+  undoLast(): Promise<(RestoreResult & { label: string }) | null> {
+    return this.#serial(() => this.#undoLast());
+  }
+
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(operation);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  async #beforeTurn(label: string): Promise<string | null> {
+    const tree = await this.#snapshot();
+    if (typeof tree !== "string") return tree.problem;
+    this.#stack.push({ before: tree, after: null, label });
+    return null;
+  }
+
+  async #afterTurn(): Promise<void> {
+    const last = this.#stack.at(-1);
+    if (!last || last.after !== null) return;
+    const tree = await this.#snapshot();
+    if (typeof tree === "string") last.after = tree;
+  }
+
+  async #undoLast(): Promise<(RestoreResult & { label: string }) | null> {
     const checkpoint = this.#stack.pop();
     if (!checkpoint) return null;
     const after = checkpoint.after ?? (await this.#snapshot());
