@@ -1,5 +1,5 @@
 import { ConfigError, type HostDeps, listSessions, type SessionSpec, SetupError } from "@nightshift/core";
-import { render } from "ink";
+import { type Instance, render } from "ink";
 import { type OpenHow, TuiController } from "./controller/controller.js";
 import { PromptHistory } from "./input/prompt-history.js";
 import { createPaint, wantsColor } from "./render/paint.js";
@@ -70,29 +70,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     throw err;
   }
 
-  const paint = createPaint(wantsColor(options.env));
-  const app = (theme: Theme) => (
-    <ThemeContext.Provider value={theme}>
-      <App controller={controller} />
-    </ThemeContext.Provider>
-  );
-  // Code is drawn plain until the highlighter (highlight.js's grammars, the largest module) loads.
-  const instance = render(app(createTheme(paint, (code) => code)), {
-    stdout: options.stdout,
-    stdin: options.stdin,
-    stderr: options.stderr,
-    exitOnCtrlC: false,
-    patchConsole: true,
-    maxFps: 60,
-    incrementalRendering: true,
-    interactive: true,
-    alternateScreen: options.fullscreen === true,
-  });
-  if (paint.color) {
-    void import("./render/highlight.js").then(({ createHighlighter }) =>
-      instance.rerender(app(createTheme(paint, createHighlighter(paint)))),
-    );
-  }
+  const instance = mountInterface(controller, options);
   const leave = () => controller.requestExit();
   process.on("SIGTERM", leave);
   process.on("SIGHUP", leave);
@@ -111,4 +89,41 @@ export async function runTui(options: TuiOptions): Promise<number> {
     );
   }
   return 0;
+}
+
+/**
+ * Draws the interface for a controller: inline in the scrollback (or on the alternate screen),
+ * at most 60 frames a second, changed lines only, each frame in synchronized output.
+ */
+export function mountInterface(
+  controller: TuiController,
+  options: Pick<TuiOptions, "stdin" | "stdout" | "stderr" | "env" | "fullscreen"> & {
+    onRender?: (metrics: { renderTime: number }) => void;
+  },
+): Instance {
+  const paint = createPaint(wantsColor(options.env));
+  const app = (theme: Theme) => (
+    <ThemeContext.Provider value={theme}>
+      <App controller={controller} />
+    </ThemeContext.Provider>
+  );
+  // Code is drawn plain until the highlighter (highlight.js's grammars, the largest module) loads.
+  const instance = render(app(createTheme(paint, (code) => code)), {
+    stdout: options.stdout,
+    stdin: options.stdin,
+    stderr: options.stderr,
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 60,
+    incrementalRendering: true,
+    interactive: true,
+    alternateScreen: options.fullscreen === true,
+    onRender: options.onRender,
+  });
+  if (paint.color) {
+    void import("./render/highlight.js").then(({ createHighlighter }) =>
+      instance.rerender(app(createTheme(paint, createHighlighter(paint)))),
+    );
+  }
+  return instance;
 }
