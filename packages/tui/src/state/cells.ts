@@ -27,8 +27,11 @@ export type Row = { label: string; value: string };
 export type Cell = { key: string } & (
   | { type: "header"; sessionId: string; model: string; cwd: string; resumed: boolean; version: string }
   | { type: "user"; text: string }
-  /** A finished part of the agent's message; `first` for the part that starts a message. */
-  | { type: "agent"; markdown: string; first: boolean }
+  /**
+   * A finished part of the agent's message: `first` for the part that starts a message, `gap`
+   * when a blank line separated it from the part before.
+   */
+  | { type: "agent"; markdown: string; first: boolean; gap?: boolean }
   | { type: "reasoning"; text: string }
   | { type: "tool"; call: ToolCallView }
   | { type: "approval"; summary: string; decision: ApprovalDecision }

@@ -77,7 +77,7 @@ export class Transcript {
           message && text.startsWith(message.text.slice(0, message.committed))
             ? text.slice(message.committed)
             : text;
-        if (rest.trim() !== "") this.add({ type: "agent", markdown: rest, first: !message?.committed });
+        if (rest.trim() !== "") this.#addPart(rest, text.length - rest.length, text);
         this.#message = null;
         break;
       }
@@ -179,12 +179,23 @@ export class Transcript {
     this.#reasoning = null;
   }
 
+  /** A part of a message starting at `offset` of its whole `text`. */
+  #addPart(markdown: string, offset: number, text: string): void {
+    const before = text.slice(0, offset);
+    this.add({
+      type: "agent",
+      markdown,
+      first: offset === 0,
+      gap: offset > 0 && /\n[ \t]*\n\s*$/.test(before),
+    });
+  }
+
   #commitFinishedBlocks(message: { text: string; committed: number }): void {
     const pending = message.text.slice(message.committed);
     const finished = finishedBlocksLength(pending);
     if (finished === 0) return;
     const chunk = pending.slice(0, finished);
-    if (chunk.trim() !== "") this.add({ type: "agent", markdown: chunk, first: message.committed === 0 });
+    if (chunk.trim() !== "") this.#addPart(chunk, message.committed, message.text);
     message.committed += finished;
   }
 
@@ -193,7 +204,7 @@ export class Transcript {
     const message = this.#message;
     if (message) {
       const rest = message.text.slice(message.committed);
-      if (rest.trim() !== "") this.add({ type: "agent", markdown: rest, first: message.committed === 0 });
+      if (rest.trim() !== "") this.#addPart(rest, message.committed, message.text);
       this.#message = null;
     }
     for (const call of this.#tools.values()) {

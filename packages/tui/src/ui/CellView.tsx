@@ -58,7 +58,7 @@ export const CellView = memo(function CellView({ cell }: { cell: Cell }) {
       );
     case "agent":
       return (
-        <Box flexDirection="row" marginTop={cell.first ? 1 : 0}>
+        <Box flexDirection="row" marginTop={cell.first || cell.gap ? 1 : 0}>
           <Box flexShrink={0} width={2}>
             <Text>{cell.first ? "•" : " "}</Text>
           </Box>

@@ -129,6 +129,9 @@ function patchLines(
   }
   const verb =
     call.status === "running" ? "Editing" : display.status === "completed" ? "Edited" : "Failed to edit";
+  // A patch still being checked may not know its files yet.
+  if (changes.length === 0)
+    return [`${mark} ${p.bold(call.status === "running" ? "Applying a patch" : verb)}`, ...failure(call, p)];
   const out = [
     `${mark} ${p.bold(`${verb} ${changes.length} file${changes.length === 1 ? "" : "s"}`)} ${p.green(`+${added}`)} ${p.red(`-${removed}`)}`,
   ];
