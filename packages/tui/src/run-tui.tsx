@@ -99,6 +99,8 @@ export function mountInterface(
   controller: TuiController,
   options: Pick<TuiOptions, "stdin" | "stdout" | "stderr" | "env" | "fullscreen"> & {
     onRender?: (metrics: { renderTime: number }) => void;
+    /** Route console.* around the frames (default); off where console cannot be patched. */
+    patchConsole?: boolean;
   },
 ): Instance {
   const paint = createPaint(wantsColor(options.env));
@@ -113,7 +115,7 @@ export function mountInterface(
     stdin: options.stdin,
     stderr: options.stderr,
     exitOnCtrlC: false,
-    patchConsole: true,
+    patchConsole: options.patchConsole ?? true,
     maxFps: 60,
     incrementalRendering: true,
     interactive: true,

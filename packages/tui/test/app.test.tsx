@@ -158,3 +158,31 @@ describe("the interactive interface on a real session", () => {
     await expect.poll(() => h!.controller.getSnapshot().exitRequested).toBe(true);
   });
 });
+
+describe("slash commands that talk to the host", () => {
+  it("compacts on /compact, writes AGENTS.md through a turn on /init, and lists MCP servers on /mcp", async () => {
+    // The fake provider compacts locally: the summary is one more model request.
+    h = await startTui(
+      scenario(
+        reply(text("first answer")),
+        reply(text("summary of the talk")),
+        reply(text("wrote AGENTS.md")),
+      ),
+    );
+    h.type("hello", KEY.enter);
+    await h.waitFor("• first answer");
+    h.type("/compact", KEY.enter);
+    await h.waitFor(/Context compacted \(manual\)/);
+    h.type("/init", KEY.enter);
+    await h.waitFor("• wrote AGENTS.md");
+    expect(h.screen()).toContain("› /init");
+    expect(JSON.stringify(h.server.requests.at(-1)!.body!.input)).toContain("Write an AGENTS.md file");
+    fs.writeFileSync(path.join(h.workspace, "AGENTS.md"), "# rules\n");
+    h.type("/init", KEY.enter);
+    await h.waitFor("AGENTS.md already exists");
+    h.type("/mcp", KEY.enter);
+    await h.waitFor("No MCP servers configured");
+    h.type("/nope", KEY.enter);
+    await h.waitFor("unknown command /nope");
+  });
+});
