@@ -24,6 +24,21 @@ await build({
   target: "node22",
   logLevel: "warning",
   external: ["node-pty", "@vscode/ripgrep", "web-tree-sitter", "tree-sitter-bash", "@modelcontextprotocol/*"],
+  // Ink imports React's devtools only when DEV=true; one bundle per bench has no chunk to keep it in.
+  plugins: [
+    {
+      name: "no-react-devtools",
+      setup(b) {
+        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
+          path: "react-devtools-core",
+          namespace: "empty",
+        }));
+        b.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "export default {};" }));
+      },
+    },
+  ],
+  // React's production build, as in the shipped binary.
+  define: { "process.env.NODE_ENV": '"production"' },
   banner: { js: 'import { createRequire as __r } from "node:module"; const require = __r(import.meta.url);' },
   outExtension: { ".js": ".mjs" },
 });

@@ -15,8 +15,9 @@ const common = {
   target: "node22",
   sourcemap: "linked",
   logLevel: "warning",
-  // Native addons and packages that locate files next to themselves stay external.
-  external: ["node-pty", "@vscode/ripgrep", "web-tree-sitter", "tree-sitter-bash"],
+  // Native addons and packages that locate files next to themselves stay external; Ink loads
+  // react-devtools-core only under DEV=true, which nightshift never sets.
+  external: ["node-pty", "@vscode/ripgrep", "web-tree-sitter", "tree-sitter-bash", "react-devtools-core"],
   banner: {
     js: 'import { createRequire as __nsCreateRequire } from "node:module"; const require = __nsCreateRequire(import.meta.url);',
   },
@@ -30,7 +31,7 @@ await build({
   outdir: path.join(root, "packages/cli/dist"),
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  define: { NIGHTSHIFT_VERSION: JSON.stringify(version) },
+  define: { NIGHTSHIFT_VERSION: JSON.stringify(version), "process.env.NODE_ENV": '"production"' },
 });
 
 const testkitBuild = path.join(root, "packages/testkit/build.mjs");

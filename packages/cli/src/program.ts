@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { registerExecCommands } from "./commands/register-exec.js";
+import { registerInteractiveCommands } from "./commands/register-interactive.js";
 import { registerMcpCommands } from "./commands/register-mcp.js";
 import { registerRunCommands } from "./run/register-run.js";
 import { VERSION } from "./version.js";
@@ -40,21 +41,9 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
     exitCode = code;
   });
 
-  // Until the interactive interface exists, `nightshift "prompt"` runs the prompt as exec does.
-  program
-    .argument("[prompt]", "a task to run (as nightshift exec)")
-    .action(async (prompt: string | undefined) => {
-      if (prompt === undefined) {
-        process.stderr.write(
-          'The interactive interface is not available yet. Use: nightshift exec "<task>"\n\n',
-        );
-        program.outputHelp({ error: true });
-        exitCode = 2;
-        return;
-      }
-      const { runExecCommand } = await import("./exec/run-exec.js");
-      exitCode = await runExecCommand({ prompt, config: [] }, processIo());
-    });
+  registerInteractiveCommands(program, processIo, (code) => {
+    exitCode = code;
+  });
 
   return {
     async run(argv) {

@@ -16,17 +16,15 @@ export type Io = {
   cwd: string;
 };
 
-/** Options shared by `exec` and `exec resume` (given before or after `resume`, both count). */
-function addExecOptions(command: Command): Command {
+/** Options of every command that opens a session (exec, the terminal interface). */
+export function addSessionOptions(command: Command): Command {
   return command
     .option("-m, --model <model>", "model to use")
     .option("-p, --profile <name>", "configuration profile (config.toml [profiles.NAME] or NAME.config.toml)")
     .option("-c, --config <key=value>", "override a config value (TOML), repeatable", collect, [])
     .option("-C, --cd <dir>", "working directory for the agent")
     .option("--add-dir <dir>", "another writable folder for workspace-write, repeatable", collect, [])
-    .addOption(
-      new Option("-s, --sandbox <mode>", "sandbox for commands (default read-only)").choices(SANDBOX_MODES),
-    )
+    .addOption(new Option("-s, --sandbox <mode>", "sandbox for commands").choices(SANDBOX_MODES))
     .addOption(
       new Option("-a, --ask-for-approval <policy>", "when to ask before running commands").choices(
         APPROVAL_POLICIES,
@@ -37,6 +35,16 @@ function addExecOptions(command: Command): Command {
       "--dangerously-bypass-approvals-and-sandbox",
       "no sandbox, no approvals (only inside an external sandbox)",
     )
+    .option("--oss", "use a local model server (Ollama or LM Studio)")
+    .addOption(
+      new Option("--local-provider <id>", "local provider for --oss").choices(["ollama", "lmstudio"]),
+    )
+    .option("--strict-config", "unknown config.toml keys are errors, not warnings");
+}
+
+/** Options shared by `exec` and `exec resume` (given before or after `resume`, both count). */
+function addExecOptions(command: Command): Command {
+  return addSessionOptions(command)
     .option("--json", "print events as JSON lines on stdout")
     .addOption(new Option("--experimental-json", "the same as --json (Codex's older name)").hideHelp())
     .addOption(
@@ -44,12 +52,7 @@ function addExecOptions(command: Command): Command {
     )
     .option("-o, --output-last-message <file>", "write the final agent message to this file")
     .option("--output-schema <file>", "JSON Schema the final answer must follow (strict)")
-    .option("--oss", "use a local model server (Ollama or LM Studio)")
-    .addOption(
-      new Option("--local-provider <id>", "local provider for --oss").choices(["ollama", "lmstudio"]),
-    )
     .option("--compact", "compact the session's history before running the prompt")
-    .option("--strict-config", "unknown config.toml keys are errors, not warnings")
     .option(
       "--skip-git-repo-check",
       "accepted for Codex compatibility; nightshift does not require a git repository",

@@ -284,6 +284,13 @@ export async function buildSession(args: {
       model: info,
       close: closeAll,
       env,
+      mcpServers: () =>
+        (mcp.manager?.connections ?? []).map((c) => ({
+          name: c.name,
+          status: c.status,
+          ...(c.error ? { error: c.error } : {}),
+          tools: c.tools.map((tool) => tool.name),
+        })),
     });
   } catch (err) {
     await closeAll();

@@ -157,3 +157,17 @@ export function findSession(
       : `no sessions found under ${where}`,
   );
 }
+
+/** This folder's stored sessions (all folders' with `all`), most recently updated first. */
+export function listSessions(
+  cwd: string,
+  deps: Pick<HostDeps, "home" | "store" | "clock">,
+  options: { all?: boolean } = {},
+): SessionRef[] {
+  const store = storeOf(deps as HostDeps);
+  try {
+    return store.list(options.all ? {} : { cwd: path.resolve(cwd) });
+  } catch (err) {
+    throw new SetupError((err as Error).message);
+  }
+}

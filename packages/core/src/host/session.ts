@@ -22,6 +22,16 @@ export type SettingsChange = {
   maxOutputTokens?: number | null;
 };
 
+/** One configured MCP server as a face shows it (`/mcp`). */
+export type McpServerState = {
+  name: string;
+  status: "starting" | "ready" | "failed" | "closed";
+  /** Why it failed, when it did. */
+  error?: string;
+  /** The server's own tool names. */
+  tools: string[];
+};
+
 export type SessionUsage = {
   total: Usage;
   /** Dollars so far, null when a price is unknown. */
@@ -49,6 +59,7 @@ export class Session {
   #model: ModelInfo;
   readonly #close: () => Promise<void>;
   readonly #env: NodeJS.ProcessEnv;
+  readonly #mcpServers: () => McpServerState[];
   #closed = false;
 
   constructor(args: {
@@ -61,6 +72,7 @@ export class Session {
     model: ModelInfo;
     close: () => Promise<void>;
     env: NodeJS.ProcessEnv;
+    mcpServers?: () => McpServerState[];
   }) {
     this.#env = args.env;
     this.#agent = args.agent;
@@ -73,6 +85,7 @@ export class Session {
     this.#runtime = args.runtime;
     this.#model = args.model;
     this.#close = args.close;
+    this.#mcpServers = args.mcpServers ?? (() => []);
   }
 
   get settings(): Readonly<TurnSettings> {
@@ -192,6 +205,11 @@ export class Session {
       contextTokens: this.#agent.contextTokens(),
       contextWindow: this.settings.contextWindow,
     };
+  }
+
+  /** The configured MCP servers: their state and tools. */
+  mcpServers(): McpServerState[] {
+    return this.#mcpServers();
   }
 
   /** One line of tokens, cache hits, cost and context left. */

@@ -1,0 +1,205 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fault, functionCall, reply, scenario, text } from "@nightshift/testkit";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { BIN, type Harness, startHarness } from "./harness.js";
+
+/**
+ * The real binary in a real terminal: tmux runs `nightshift`, send-keys types, capture-pane reads
+ * the screen. Every wait polls the pane until the text is there, within a bound.
+ */
+class Terminal {
+  readonly #socket: string;
+  readonly #env: NodeJS.ProcessEnv;
+
+  constructor(dir: string, env: NodeJS.ProcessEnv) {
+    this.#socket = path.join(dir, "tmux.sock");
+    this.#env = env;
+    fs.writeFileSync(path.join(dir, "tmux.conf"), "set -g remain-on-exit on\nset -g history-limit 5000\n");
+  }
+
+  tmux(...args: string[]): string {
+    const conf = path.join(path.dirname(this.#socket), "tmux.conf");
+    const result = spawnSync("tmux", ["-S", this.#socket, "-f", conf, ...args], {
+      env: this.#env,
+      encoding: "utf8",
+    });
+    if (result.error) throw result.error;
+    if (result.status !== 0) throw new Error(`tmux ${args[0]} failed: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  start(name: string, size: { columns: number; rows: number }, cwd: string, command: string[]): void {
+    const line = command.map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(" ");
+    this.tmux(
+      "new-session",
+      "-d",
+      "-s",
+      name,
+      "-x",
+      String(size.columns),
+      "-y",
+      String(size.rows),
+      "-c",
+      cwd,
+      line,
+    );
+  }
+
+  /** The pane with its scrollback, as text (or with its escape codes). */
+  screen(name: string, escapes = false): string {
+    return this.tmux("capture-pane", "-p", "-J", ...(escapes ? ["-e"] : []), "-S", "-5000", "-t", name);
+  }
+
+  keys(name: string, ...keys: string[]): void {
+    this.tmux("send-keys", "-t", name, ...keys);
+  }
+
+  /** Types text literally (no key names). */
+  type(name: string, literal: string): void {
+    this.tmux("send-keys", "-t", name, "-l", literal);
+  }
+
+  async waitFor(name: string, expected: string | RegExp, timeout = 20_000): Promise<string> {
+    let last = "";
+    await vi
+      .waitFor(
+        () => {
+          last = this.screen(name);
+          if (typeof expected === "string") expect(last).toContain(expected);
+          else expect(last).toMatch(expected);
+        },
+        { timeout, interval: 25 },
+      )
+      .catch((err: Error) => {
+        throw new Error(`the terminal never showed ${String(expected)}:\n${last}`, { cause: err });
+      });
+    return last;
+  }
+
+  async waitForExit(name: string): Promise<void> {
+    await vi.waitFor(
+      () => expect(this.tmux("display-message", "-p", "-t", name, "#{pane_dead}").trim()).toBe("1"),
+      {
+        timeout: 20_000,
+        interval: 25,
+      },
+    );
+  }
+
+  kill(): void {
+    spawnSync("tmux", ["-S", this.#socket, "kill-server"], { env: this.#env });
+  }
+}
+
+let h: Harness | undefined;
+let term: Terminal | undefined;
+afterEach(async () => {
+  term?.kill();
+  await h?.close();
+  h = undefined;
+  term = undefined;
+});
+
+/** The SGR codes of colours (tmux writes them as 3x/9x or 38;5;n, alone or after other attributes). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for escape codes
+const COLOUR = /\u001b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;[0-9;]+)(?:;[0-9;]*)?m/;
+
+describe("nightshift in a real terminal (tmux)", () => {
+  it("runs a prompt, answers an approval on screen, interrupts, shows /status, quits, and resumes", async () => {
+    const stalled = fault(
+      { type: "stall", afterEvents: 5 },
+      { response: { output: [text("Thinking out loud before going quiet")] }, chunks: 1 },
+    );
+    h = await startHarness(
+      scenario(
+        reply(functionCall("shell", { command: ["touch", "made.txt"] }, "c1")),
+        reply(text("I made **made.txt**.")),
+        stalled,
+      ),
+    );
+    const base = path.dirname(h.workspace);
+    term = new Terminal(base, { ...h.env, TERM: "xterm-256color" });
+    const nightshift = (...args: string[]) => ["env", ...envArgs(h!.env), process.execPath, BIN, ...args];
+
+    // An 80x24 terminal.
+    term.start("first", { columns: 80, rows: 24 }, h.workspace, nightshift("-a", "untrusted"));
+    await term.waitFor("first", "Ask nightshift to do anything");
+
+    term.type("first", "please make a file");
+    term.keys("first", "Enter");
+    await term.waitFor("first", "Run this command?");
+    const asking = term.screen("first");
+    expect(asking).toContain("$ touch made.txt");
+    expect(asking).toContain("[y] yes");
+    expect(fs.existsSync(path.join(h.workspace, "made.txt"))).toBe(false);
+    term.type("first", "y");
+    await term.waitFor("first", "I made made.txt.");
+    expect(term.screen("first")).toContain("✓ approved: touch made.txt");
+    expect(fs.existsSync(path.join(h.workspace, "made.txt"))).toBe(true);
+
+    term.type("first", "now think");
+    term.keys("first", "Enter");
+    await term.waitFor("first", "Thinking out loud before going quiet");
+    term.keys("first", "Escape");
+    await term.waitFor("first", "Interrupted. Tell the model what to do differently.");
+    // Still open: the prompt is back.
+    await term.waitFor("first", /Ask nightshift to do anything[\s\S]*$/);
+
+    term.type("first", "/status");
+    term.keys("first", "Enter");
+    const status = await term.waitFor("first", /Context\s+\d+% left/);
+    expect(status).toMatch(/Model\s+gpt-5\.1-codex/);
+    expect(status).toMatch(/Tokens\s+[\d,]+ in/);
+    expect(status).toMatch(/Approvals\s+untrusted/);
+
+    term.type("first", "/quit");
+    term.keys("first", "Enter");
+    const last = await term.waitFor("first", /To continue this session: nightshift resume ([0-9a-f-]{36})/);
+    await term.waitForExit("first");
+    const id = /nightshift resume ([0-9a-f-]{36})/.exec(last)![1]!;
+
+    // A wide terminal without colour: `resume --last` shows the history from the persisted events.
+    term.start("second", { columns: 160, rows: 40 }, h.workspace, [
+      "env",
+      "NO_COLOR=1",
+      ...nightshift("resume", "--last"),
+    ]);
+    const resumed = await term.waitFor("second", "Resumed: 2 earlier turns shown above.");
+    expect(resumed).toContain(id);
+    expect(resumed).toContain("I made made.txt.");
+    expect(resumed).toContain("✓ approved: touch made.txt");
+    expect(term.screen("second", true)).not.toMatch(COLOUR);
+
+    // /new, then /resume picks the earlier session from this folder's list.
+    term.type("second", "/new");
+    term.keys("second", "Enter");
+    const headers = () => term!.screen("second").match(/session [0-9a-f-]{36} · model/g) ?? [];
+    await vi.waitFor(() => expect(headers()).toHaveLength(2), { timeout: 20_000, interval: 25 });
+    expect(headers()[1]).not.toContain(id);
+    term.type("second", "/resume");
+    term.keys("second", "Enter");
+    await term.waitFor("second", `Sessions of ${h.workspace}, latest first`);
+    expect(term.screen("second")).toMatch(new RegExp(`› 1\\. .*${id}`));
+    term.keys("second", "Enter");
+    await vi.waitFor(
+      () => expect(term!.screen("second").split("Resumed: 2 earlier turns shown above.").length).toBe(3),
+      { timeout: 20_000, interval: 25 },
+    );
+
+    // Ctrl-C on an empty prompt asks; a second one leaves.
+    term.keys("second", "C-c");
+    await term.waitFor("second", "Press Ctrl-C again to quit");
+    term.keys("second", "C-c");
+    await term.waitForExit("second");
+    expect(term.screen("second")).toContain(`To continue this session: nightshift resume ${id}`);
+    expect(h.server.failures).toEqual([]);
+  }, 180_000);
+});
+
+function envArgs(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([key, value]) => `${key}=${value}`);
+}
