@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { applyPatch } from "../../src/tools/apply-patch/index.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
-const scenariosDir = path.resolve(repoRoot, "../shared/fixtures/apply-patch/scenarios");
+// Codex's own conformance cases, carried in the repository with their notice.
+const scenariosDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/apply-patch/scenarios");
 const scenarios = fs
   .readdirSync(scenariosDir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

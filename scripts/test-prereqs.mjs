@@ -1,0 +1,40 @@
+// Before `npm test`: the programs the tests use for real (bubblewrap for the sandbox, faketime for
+// the 24-hour run, tmux for the terminal interface, unshare for storage faults, git). Missing ones
+// are installed with apt-get when this machine allows it (root, or sudo without a password);
+// otherwise the tests stop at once with the exact command to run.
+import { spawnSync } from "node:child_process";
+
+const NEEDED = [
+  { program: "bwrap", pkg: "bubblewrap" },
+  { program: "faketime", pkg: "faketime" },
+  { program: "tmux", pkg: "tmux" },
+  { program: "unshare", pkg: "util-linux" },
+  { program: "git", pkg: "git" },
+];
+
+const has = (program) => spawnSync("sh", ["-c", `command -v ${program}`], { stdio: "ignore" }).status === 0;
+const missing = () => NEEDED.filter(({ program }) => !has(program));
+
+let absent = missing();
+if (absent.length === 0) process.exit(0);
+const packages = [...new Set(absent.map(({ pkg }) => pkg))];
+const command = `apt-get update && apt-get install -y ${packages.join(" ")}`;
+const root = process.getuid?.() === 0;
+const sudo = !root && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0;
+if (
+  process.platform === "linux" &&
+  has("apt-get") &&
+  (root || sudo) &&
+  !process.env.NIGHTSHIFT_TEST_NO_INSTALL
+) {
+  process.stderr.write(`Installing what the tests need: ${packages.join(", ")}\n`);
+  const run = (args) => spawnSync(root ? args[0] : "sudo", root ? args.slice(1) : args, { stdio: "inherit" });
+  run(["apt-get", "update", "-qq"]);
+  run(["apt-get", "install", "-y", "-qq", ...packages]);
+  absent = missing();
+  if (absent.length === 0) process.exit(0);
+}
+process.stderr.write(
+  `The tests need ${absent.map(({ program }) => program).join(", ")}, which this machine lacks. Install them first:\n\n  ${root ? "" : "sudo "}${command}\n\n`,
+);
+process.exit(1);
