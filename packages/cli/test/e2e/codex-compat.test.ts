@@ -126,6 +126,22 @@ describe("a Codex user's drop-in", () => {
     expect(fs.readFileSync(path.join(h.workspace, "..", "extra", "f"), "utf8")).toBe("ok\n");
   });
 
+  it("gives commands the environment shell_environment_policy says, secrets left out", async () => {
+    h = await startHarness(
+      scenario(reply(functionCall("shell", { command: ["env"] })), reply(text("seen"))),
+      { config: '[shell_environment_policy]\ninherit = "all"\nexclude = ["DROP_*"]\nset = { GREETING = "hi" }' },
+    );
+    const result = await h.run(["exec", "show env"], {
+      env: { SOME_VAR: "1", MY_SECRET_TOKEN: "s3cr3t", DROP_ME: "x" },
+    });
+    expect(result.code).toBe(0);
+    const output = inputOf(h.server, 1).at(-1).output as string;
+    expect(output).toContain("SOME_VAR=1");
+    expect(output).toContain("GREETING=hi");
+    expect(output).not.toContain("s3cr3t");
+    expect(output).not.toContain("DROP_ME");
+  });
+
   it("runs the configured notify program with the turn's JSON when a turn completes", async () => {
     h = await startHarness(scenario(reply(text("all done"))));
     const out = path.join(h.workspace, "..", "notified.json");

@@ -1,25 +1,8 @@
-import type { SandboxMode } from "../sandbox/policy.js";
+import { inheritedEnv, type ShellEnvironmentPolicy } from "./env-policy.js";
 
-/**
- * Variables a command inherits from our own environment. Everything else (API keys, tokens,
- * cloud credentials) stays with us: a command the model writes never sees it.
- */
-export const INHERITED_ENV_VARS = [
-  "HOME",
-  "PATH",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TMPDIR",
-  "TZ",
-  // Proxies are needed for network access where it is allowed, and carry no secret of ours.
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-] as const;
+export { INHERITED_ENV_VARS } from "./env-policy.js";
+
+import type { SandboxMode } from "../sandbox/policy.js";
 
 /** Used when our own environment has no PATH. */
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -41,6 +24,8 @@ export type CommandEnvOptions = {
   networkAccess: boolean;
   /** Extra variables (from config or the tool call); they cannot override the sandbox markers. */
   extra?: Record<string, string>;
+  /** config.toml's `[shell_environment_policy]`; absent: only INHERITED_ENV_VARS. */
+  policy?: ShellEnvironmentPolicy;
 };
 
 /** The clean environment for a command, built from `parentEnv` (pure). */
@@ -48,11 +33,7 @@ export function buildCommandEnv(
   parentEnv: NodeJS.ProcessEnv,
   options: CommandEnvOptions,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of INHERITED_ENV_VARS) {
-    const value = parentEnv[name];
-    if (value !== undefined) env[name] = value;
-  }
+  const env = inheritedEnv(parentEnv, options.policy);
   env.PATH ??= DEFAULT_PATH;
   // Config may override the forced defaults (say TERM), never the sandbox markers below.
   Object.assign(env, FORCED_ENV, options.extra);

@@ -21,7 +21,7 @@ export const PTY_OUTPUT_CAP_BYTES = 1024 * 1024;
 /** Starts the yield timer; returns a function that cancels it. Tests pass their own. */
 export type YieldTimer = (ms: number, fire: () => void) => () => void;
 
-export type PtySessionManagerDeps = Pick<CommandRunnerDeps, "sandbox" | "env" | "pins"> & {
+export type PtySessionManagerDeps = Pick<CommandRunnerDeps, "sandbox" | "env" | "pins" | "envPolicy"> & {
   maxSessions?: number;
   outputCapBytes?: number;
   timer?: YieldTimer;

@@ -14,6 +14,7 @@ import { contextHooks } from "../context/context-hooks.js";
 import { localDate } from "../context/environment.js";
 import { buildInitialContext } from "../context/initial-context.js";
 import { UsageLedger } from "../context/ledger.js";
+import type { ShellEnvironmentPolicy } from "../exec/env-policy.js";
 import { LoginShellSnapshot } from "../exec/login-shell.js";
 import { PtySessionManager } from "../exec/pty-sessions.js";
 import { lookupModel, modelOutputBudgetBytes } from "../model/catalog.js";
@@ -35,6 +36,7 @@ import { builtinTools } from "../tools/builtin.js";
 import { ToolRegistry } from "../tools/registry.js";
 import type { ApprovalCallback, Tool } from "../tools/tool.js";
 import type { RuntimeConfig } from "./config/resolve.js";
+import type { ConfigToml } from "./config/schema.js";
 import { SetupError } from "./errors.js";
 import { attachMcp } from "./mcp-attach.js";
 import { createModelClient } from "./model-client.js";
@@ -231,7 +233,8 @@ export async function buildSession(args: {
     }
     closers.push(() => log.close());
 
-    const ptySessions = new PtySessionManager({ sandbox: probe, env, pins });
+    const envPolicy = shellEnvironmentPolicy(runtime.toml.shell_environment_policy);
+    const ptySessions = new PtySessionManager({ sandbox: probe, env, pins, envPolicy });
     closers.push(() => ptySessions.close());
     let bashParser: Promise<BashParser | undefined> | null = null;
     const compaction = autoCompactHooks({
@@ -248,7 +251,7 @@ export async function buildSession(args: {
         client,
         tools,
         rollout: log,
-        runCommand: createCommandRunner({ sandbox: probe, env, pins }),
+        runCommand: createCommandRunner({ sandbox: probe, env, pins, envPolicy }),
         approve: deps.approve ?? denyAll,
         clock,
         random: deps.random ?? Math.random,
@@ -349,4 +352,18 @@ function missingOutputs(loaded: LoadedSession): ResponseItem[] {
     repairs.push(loaded.pendingOutputs.get(item.call_id) ?? outputItemFor(item, "aborted"));
   }
   return repairs;
+}
+
+/** config.toml's `[shell_environment_policy]` in the engine's terms (absent: the safe default). */
+function shellEnvironmentPolicy(
+  toml: ConfigToml["shell_environment_policy"],
+): ShellEnvironmentPolicy | undefined {
+  if (!toml) return undefined;
+  return {
+    inherit: toml.inherit,
+    ignoreDefaultExcludes: toml.ignore_default_excludes,
+    exclude: toml.exclude,
+    set: toml.set,
+    includeOnly: toml.include_only,
+  };
 }

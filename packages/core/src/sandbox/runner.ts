@@ -1,4 +1,5 @@
 import { buildCommandEnv } from "../exec/env.js";
+import type { ShellEnvironmentPolicy } from "../exec/env-policy.js";
 import { runProcess } from "../exec/run-process.js";
 import type { CommandRequest, CommandResult, CommandRunner } from "../tools/tool.js";
 import { wrapWithBwrap } from "./bwrap.js";
@@ -14,6 +15,8 @@ export type CommandRunnerDeps = {
   sandbox: SandboxProbe;
   /** Our own environment, from which each command's clean environment is built. */
   env: NodeJS.ProcessEnv;
+  /** Which of `env` commands inherit (config.toml's `[shell_environment_policy]`). */
+  envPolicy?: ShellEnvironmentPolicy;
   /**
    * The session's pinned paths (see `SessionPins`), shared with every other place that starts
    * sandboxed commands for the session (its terminal sessions); a runner without one pins each
@@ -46,7 +49,7 @@ export type SandboxedCommand =
  * file descriptor); the network namespace still applies.
  */
 export function sandboxedArgv(
-  deps: Pick<CommandRunnerDeps, "sandbox" | "env"> & { pins: SessionPins },
+  deps: Pick<CommandRunnerDeps, "sandbox" | "env" | "envPolicy"> & { pins: SessionPins },
   request: Pick<CommandRequest, "argv" | "cwd" | "sandboxCwd" | "policy" | "env" | "tty">,
 ): SandboxedCommand {
   const { policy } = request;
@@ -54,6 +57,7 @@ export function sandboxedArgv(
     mode: policy.mode,
     networkAccess: policy.networkAccess,
     extra: request.env,
+    policy: deps.envPolicy,
   });
   if (policy.mode === "danger-full-access")
     return { argv: request.argv, env, extraInputs: [], wrapper: "none" };

@@ -94,7 +94,18 @@ export const configSchema = z
     mcp_servers: z.record(z.string(), mcpServerSchema).optional(),
     /** How long the first request waits for MCP servers that are not `required` (default 2). */
     mcp_startup_grace_sec: z.number().nonnegative().optional(),
-    shell_environment_policy: z.record(z.string(), z.unknown()).optional(),
+    shell_environment_policy: z
+      .object({
+        inherit: z.enum(["all", "core", "none"]).optional(),
+        ignore_default_excludes: z.boolean().optional(),
+        exclude: z.array(z.string()).optional(),
+        set: stringMap.optional(),
+        include_only: z.array(z.string()).optional(),
+        /** Codex's: run commands through the user's login profile (nightshift's `bash -lc` does). */
+        experimental_use_profile: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     history: z.record(z.string(), z.unknown()).optional(),
     tui: z.record(z.string(), z.unknown()).optional(),
     notify: z.array(z.string()).optional(),
