@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
+import { registerApplyCommand } from "./commands/register-apply.js";
 import { registerExecCommands } from "./commands/register-exec.js";
 import { registerInteractiveCommands } from "./commands/register-interactive.js";
 import { registerMcpCommands } from "./commands/register-mcp.js";
@@ -32,6 +33,10 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
         stderr: process.stderr,
       });
     });
+
+  registerApplyCommand(program, processIo, (code) => {
+    exitCode = code;
+  });
 
   registerMcpCommands(program, (code) => {
     exitCode = code;

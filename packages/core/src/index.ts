@@ -40,3 +40,4 @@ export type {
 } from "./tools/tool.js";
 export { defineFunctionTool } from "./tools/tool.js";
 export { quoteArgv } from "./util/shell-quote.js";
+export { type RecordedChanges, readSessionChanges } from "./workspace/session-changes.js";

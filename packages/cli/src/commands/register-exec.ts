@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import type { ExecOptions } from "../exec/exec-options.js";
+import { registerReviewCommand } from "./register-review.js";
 
 const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"];
 const APPROVAL_POLICIES = ["untrusted", "on-failure", "on-request", "never"];
@@ -132,5 +133,6 @@ export function registerExecCommands(
       await run({ ...merged, prompt: text, resume });
     },
   );
+  registerReviewCommand(exec, addExecOptions, () => exec.opts<ExecOptions>(), io, setExitCode);
   return exec;
 }

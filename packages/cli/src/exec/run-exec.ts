@@ -23,8 +23,19 @@ import { terminalSafe } from "./terminal-text.js";
 /** Exit status per signal, as a shell reports a process killed by it (128 + number). */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
+/** What a command built on exec (`exec review`) adds: its own answer format and how to show it. */
+export type ExecExtras = {
+  outputSchema?: Record<string, unknown>;
+  /** How the final message is printed on stdout (not in --json or -o, which keep it as it came). */
+  renderLastMessage?: (text: string) => string;
+};
+
 /** Runs one turn of `nightshift exec` and returns the process exit status. */
-export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<number> {
+export async function runExecCommand(
+  options: ExecOptions,
+  io: ExecIo,
+  extras: ExecExtras = {},
+): Promise<number> {
   const json = options.json === true || options.experimentalJson === true;
   const fail = (message: string) => {
     if (json) io.stdout.write(`${JSON.stringify({ type: "error", message })}\n`);
@@ -52,7 +63,9 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       oss: options.oss,
       localProvider: options.localProvider,
       strictConfig: options.strictConfig,
-      outputSchema: options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined,
+      outputSchema:
+        extras.outputSchema ??
+        (options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined),
     };
     const lastMessageFile = options.outputLastMessage
       ? LastMessageFile.open(options.outputLastMessage, io.cwd)
@@ -109,7 +122,8 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     }
     if (!json && lastMessage !== null) {
       const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-      io.stdout.write(`${tty ? terminalSafe(lastMessage) : lastMessage}\n`);
+      const shown = extras.renderLastMessage?.(lastMessage) ?? lastMessage;
+      io.stdout.write(`${tty ? terminalSafe(shown) : shown}\n`);
     }
     if (stoppedBy) return SIGNAL_EXIT[stoppedBy] ?? 130;
     return failed ? 1 : 0;

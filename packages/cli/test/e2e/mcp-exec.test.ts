@@ -70,10 +70,11 @@ describe("nightshift exec with MCP servers", () => {
 
   it("goes on when an optional server cannot start, and says so", async () => {
     h = await startHarness(scenario(reply(text("fine without it"))), {
-      config: stdioServer("broken", [HOSTILE, "--crash-on-start"]).replace(
+      // A grace long enough for a loaded machine: the crash, not the grace, must end the wait.
+      config: `mcp_startup_grace_sec = 120\n${stdioServer("broken", [HOSTILE, "--crash-on-start"]).replace(
         "required = true",
         "required = false",
-      ),
+      )}`,
     });
     const result = await h.run(["exec", "hello"]);
     expect(result.code).toBe(0);

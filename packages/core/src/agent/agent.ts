@@ -357,6 +357,7 @@ export class Agent implements TurnScope {
             onAgentMessage: onMessage,
             tools: {
               tools: this.#deps.tools,
+              clock: this.#deps.clock,
               context: (callId, callSignal) =>
                 toolContextFor({
                   callId,

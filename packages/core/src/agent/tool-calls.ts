@@ -7,6 +7,7 @@ import {
   type ToolDisplay,
   type ToolResult,
 } from "../tools/tool.js";
+import type { Clock } from "../util/clock.js";
 import type { AgentEvent } from "./events.js";
 import type { ReadWriteLock } from "./rw-lock.js";
 
@@ -16,6 +17,8 @@ export type ToolCallEnv = {
   lock: ReadWriteLock;
   context: (callId: string, signal: AbortSignal) => ToolContext;
   emit: (event: AgentEvent) => void;
+  /** For how long an aborted call ran. */
+  clock: Clock;
 };
 
 export type ToolOutcome = { call: ToolCallItem; output: ResponseItem; result: ToolResult };
@@ -27,7 +30,7 @@ export async function runToolCall(
   signal: AbortSignal,
 ): Promise<ToolOutcome> {
   const tool = env.tools.get(call.name);
-  const started = Date.now();
+  const started = env.clock.now();
   let input: unknown = call.type === "custom_tool_call" ? call.input : call.arguments;
   let result: ToolResult;
   if (!tool) {
@@ -41,7 +44,7 @@ export async function runToolCall(
     const release = await env.lock.acquire(!tool.readOnly);
     try {
       if (signal.aborted) {
-        result = abortedResult(started);
+        result = abortedResult(started, env.clock);
       } else if (tool.kind === "custom") {
         env.emit({
           type: "tool_call_started",
@@ -70,7 +73,7 @@ export async function runToolCall(
       }
     } catch (err) {
       result = signal.aborted
-        ? abortedResult(started)
+        ? abortedResult(started, env.clock)
         : { success: false, output: `tool ${call.name} failed: ${(err as Error).message}` };
     } finally {
       release();
@@ -97,8 +100,8 @@ function describe(tool: Tool, input: unknown): ToolDisplay | undefined {
   }
 }
 
-function abortedResult(started: number): ToolResult {
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
+function abortedResult(started: number, clock: Clock): ToolResult {
+  const secs = ((clock.now() - started) / 1000).toFixed(1);
   return { success: false, output: `aborted by user after ${secs}s` };
 }
 

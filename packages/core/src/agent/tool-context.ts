@@ -37,6 +37,7 @@ export function toolContextFor(args: {
     outputBudgetBytes: settings.outputBudgetBytes,
     progress: (event) => emit({ type: "tool_call_progress", callId, text: event.text }),
     ptySessions: deps.ptySessions,
+    clock: deps.clock,
     loginShell: deps.loginShell,
   };
 }

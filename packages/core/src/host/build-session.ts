@@ -23,8 +23,9 @@ import { isToolCall, type ResponseItem } from "../model/items.js";
 import type { ProviderInfo } from "../model/provider.js";
 import { ApprovalCache } from "../sandbox/approval.js";
 import { type BashParser, loadBashParser } from "../sandbox/bash-script.js";
+import { lifetimeWrapper } from "../sandbox/lifetime.js";
 import { writableRoots } from "../sandbox/policy.js";
-import { probeSandbox } from "../sandbox/probe.js";
+import { findSystemProgram, probeSandbox } from "../sandbox/probe.js";
 import { pinSessionPaths } from "../sandbox/protected-paths.js";
 import { assertSandboxUsable, createCommandRunner } from "../sandbox/runner.js";
 import { SessionPins } from "../sandbox/session-pins.js";
@@ -35,6 +36,7 @@ import type { SessionLog, SessionRef, SessionStore } from "../session/store.js";
 import { builtinTools } from "../tools/builtin.js";
 import { ToolRegistry } from "../tools/registry.js";
 import type { ApprovalCallback, Tool } from "../tools/tool.js";
+import { SessionChanges } from "../workspace/session-changes.js";
 import type { RuntimeConfig } from "./config/resolve.js";
 import type { ConfigToml } from "./config/schema.js";
 import { SetupError } from "./errors.js";
@@ -86,6 +88,7 @@ export async function buildSession(args: {
   outputSchema?: Record<string, unknown>;
   maxOutputTokens?: number;
   extensions?: SessionExtensions;
+  recordChanges?: boolean;
 }): Promise<Session> {
   const { runtime, deps } = args;
   const env = deps.env;
@@ -150,7 +153,7 @@ export async function buildSession(args: {
       ...(args.extensions?.tools ?? []),
       ...mcp.initialTools,
     ]);
-    const client = (deps.createClient ?? ((provider) => createModelClient(provider, deps.version)))(
+    const client = (deps.createClient ?? ((provider) => createModelClient(provider, deps.version, clock)))(
       runtime.provider,
     );
 
@@ -234,7 +237,23 @@ export async function buildSession(args: {
     closers.push(() => log.close());
 
     const envPolicy = shellEnvironmentPolicy(runtime.toml.shell_environment_policy);
-    const ptySessions = new PtySessionManager({ sandbox: probe, env, pins, envPolicy });
+    const lifetime = lifetimeWrapper(
+      (program) =>
+        findSystemProgram(
+          program,
+          env.PATH ?? "",
+          writableRoots({ ...policy, mode: "workspace-write" }, runtime.cwd, env),
+        ),
+      process.getuid?.(),
+    );
+    const ptySessions = new PtySessionManager({
+      sandbox: probe,
+      env,
+      pins,
+      envPolicy,
+      lifetimeWrapper: lifetime,
+      clock,
+    });
     closers.push(() => ptySessions.close());
     let bashParser: Promise<BashParser | undefined> | null = null;
     const compaction = autoCompactHooks({
@@ -251,7 +270,14 @@ export async function buildSession(args: {
         client,
         tools,
         rollout: log,
-        runCommand: createCommandRunner({ sandbox: probe, env, pins, envPolicy }),
+        runCommand: createCommandRunner({
+          sandbox: probe,
+          env,
+          pins,
+          envPolicy,
+          lifetimeWrapper: lifetime,
+          clock,
+        }),
         approve: deps.approve ?? denyAll,
         clock,
         random: deps.random ?? Math.random,
@@ -287,6 +313,10 @@ export async function buildSession(args: {
       model: info,
       close: closeAll,
       env,
+      changes:
+        args.recordChanges === false
+          ? undefined
+          : new SessionChanges({ home: deps.home, cwd: runtime.cwd, sessionId, now: () => clock.now() }),
       mcpServers: () =>
         (mcp.manager?.connections ?? []).map((c) => ({
           name: c.name,

@@ -38,6 +38,11 @@ export type SessionSpec = {
   ceiling?: SessionCeiling;
   /** Tools and hooks added to the session. */
   extensions?: SessionExtensions;
+  /**
+   * Record what each turn changes in the workspace, for `nightshift apply` (default true; turns
+   * that cannot change anything are never recorded).
+   */
+  recordChanges?: boolean;
 };
 
 /**
@@ -93,6 +98,7 @@ export async function createSession(spec: SessionSpec, deps: HostDeps): Promise<
     outputSchema: spec.outputSchema,
     maxOutputTokens: spec.maxOutputTokens,
     extensions: spec.extensions,
+    recordChanges: spec.recordChanges,
   });
   session.warnings.unshift(...warnings);
   return session;
@@ -128,6 +134,7 @@ export async function resumeSession(
     outputSchema: spec.outputSchema,
     maxOutputTokens: spec.maxOutputTokens,
     extensions: spec.extensions,
+    recordChanges: spec.recordChanges,
   });
   session.warnings.unshift(...warnings);
   return session;

@@ -8,6 +8,7 @@ import type { ResponseItem, Usage } from "../model/items.js";
 import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
 import type { SessionRef, SessionStore } from "../session/store.js";
 import type { CommandResult } from "../tools/tool.js";
+import type { SessionChanges } from "../workspace/session-changes.js";
 import type { RuntimeConfig } from "./config/resolve.js";
 import { notifyTurnComplete } from "./notify.js";
 
@@ -60,6 +61,7 @@ export class Session {
   readonly #close: () => Promise<void>;
   readonly #env: NodeJS.ProcessEnv;
   readonly #mcpServers: () => McpServerState[];
+  readonly #changes: SessionChanges | null;
   #closed = false;
 
   constructor(args: {
@@ -73,6 +75,8 @@ export class Session {
     close: () => Promise<void>;
     env: NodeJS.ProcessEnv;
     mcpServers?: () => McpServerState[];
+    /** Records what the session changes in its workspace, for `nightshift apply`. */
+    changes?: SessionChanges;
   }) {
     this.#env = args.env;
     this.#agent = args.agent;
@@ -86,6 +90,7 @@ export class Session {
     this.#model = args.model;
     this.#close = args.close;
     this.#mcpServers = args.mcpServers ?? (() => []);
+    this.#changes = args.changes ?? null;
   }
 
   get settings(): Readonly<TurnSettings> {
@@ -128,6 +133,22 @@ export class Session {
    * limit stops it. Events carry seq, ts and turnId; the replayable ones are persisted.
    */
   async *runTurn(
+    input: string | ResponseItem[],
+    options: { signal: AbortSignal; limits?: TurnLimits },
+  ): AsyncGenerator<SessionEvent> {
+    // A turn that can change nothing (read-only, never asking to escalate) needs no snapshots.
+    const { policy, approvalPolicy } = this.settings;
+    const changes = policy.mode === "read-only" && approvalPolicy === "never" ? null : this.#changes;
+    // Recording is best effort: without git the turn runs and `nightshift apply` says so.
+    await changes?.beforeTurn().catch(() => {});
+    try {
+      yield* this.#runTurn(input, options);
+    } finally {
+      await changes?.afterTurn().catch(() => {});
+    }
+  }
+
+  async *#runTurn(
     input: string | ResponseItem[],
     options: { signal: AbortSignal; limits?: TurnLimits },
   ): AsyncGenerator<SessionEvent> {

@@ -4,6 +4,7 @@ import type { PtySessionManager } from "../exec/pty-sessions.js";
 import type { ApprovalCache } from "../sandbox/approval.js";
 import type { BashParser } from "../sandbox/bash-script.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
+import type { Clock } from "../util/clock.js";
 
 /** What a tool asks the approval callback. The engine forwards it to whichever face is listening. */
 export type ApprovalRequest = {
@@ -89,6 +90,8 @@ export type ToolContext = {
   /** Per-model output budget in bytes for what the model sees. */
   outputBudgetBytes: number;
   progress: (event: ToolProgress) => void;
+  /** The session's clock: tools time their work with it (timeouts, wall times). */
+  clock?: Clock;
   /** The session's interactive processes (shell with `tty`, write_stdin); absent where there are none. */
   ptySessions?: PtySessionManager;
   /**
