@@ -1,7 +1,7 @@
 import type { Agent, CommandOptions, TurnSettings } from "../agent/agent.js";
 import type { AgentEvent, SessionEvent } from "../agent/events.js";
 import type { TurnLimits } from "../agent/turn-limits.js";
-import { usageSummaryLine } from "../context/ledger.js";
+import { type UsageBreakdownRow, usageByModelLines, usageSummaryLine } from "../context/ledger.js";
 import { lookupModel, type ModelInfo, modelOutputBudgetBytes } from "../model/catalog.js";
 import type { ReasoningEffort } from "../model/client.js";
 import type { ResponseItem, Usage } from "../model/items.js";
@@ -40,6 +40,8 @@ export type SessionUsage = {
   cacheHitRate: number;
   contextTokens: number;
   contextWindow: number;
+  /** Tokens and dollars per model (and provider) and role, in the order each first answered. */
+  breakdown: UsageBreakdownRow[];
 };
 
 /**
@@ -204,6 +206,7 @@ export class Session {
       cacheHitRate: ledger.cacheHitRate,
       contextTokens: this.#agent.contextTokens(),
       contextWindow: this.settings.contextWindow,
+      breakdown: ledger.breakdown(),
     };
   }
 
@@ -212,9 +215,16 @@ export class Session {
     return this.#mcpServers();
   }
 
-  /** One line of tokens, cache hits, cost and context left. */
+  /**
+   * One line of tokens, cache hits, cost and context left; then, when more than one model
+   * answered (a fallback, a compaction model), one line per model.
+   */
   summary(): string {
-    return usageSummaryLine(this.#agent.ledger, this.settings.contextWindow, this.#agent.contextTokens());
+    const ledger = this.#agent.ledger;
+    return [
+      usageSummaryLine(ledger, this.settings.contextWindow, this.#agent.contextTokens()),
+      ...usageByModelLines(ledger),
+    ].join("\n");
   }
 
   /** Stops the session's processes and MCP servers and releases its log. */
