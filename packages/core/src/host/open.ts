@@ -38,6 +38,12 @@ export type SessionSpec = {
   ceiling?: SessionCeiling;
   /** Tools and hooks added to the session. */
   extensions?: SessionExtensions;
+  /** Models to continue on when the model fails beyond retries (`--fallback-model`; over config's `fallback_models`). */
+  fallbackModels?: string[];
+  /** The model compaction summaries are asked of (over config's `compact_model`). */
+  compactModel?: string;
+  /** What the session's requests are for in its usage breakdown (default "work"; e.g. a run's "plan"). */
+  role?: string;
 };
 
 /**
@@ -66,6 +72,8 @@ export function resolveSpec(
     localProvider: spec.localProvider,
     defaultSandbox: spec.defaultSandbox,
     writableRoots: spec.writableRoots,
+    fallbackModels: spec.fallbackModels,
+    compactModel: spec.compactModel,
   };
   return { runtime: resolveRuntimeConfig(toml, flags, deps.env), warnings };
 }
@@ -93,6 +101,7 @@ export async function createSession(spec: SessionSpec, deps: HostDeps): Promise<
     outputSchema: spec.outputSchema,
     maxOutputTokens: spec.maxOutputTokens,
     extensions: spec.extensions,
+    role: spec.role,
   });
   session.warnings.unshift(...warnings);
   return session;
@@ -128,6 +137,7 @@ export async function resumeSession(
     outputSchema: spec.outputSchema,
     maxOutputTokens: spec.maxOutputTokens,
     extensions: spec.extensions,
+    role: spec.role,
   });
   session.warnings.unshift(...warnings);
   return session;

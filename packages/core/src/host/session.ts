@@ -2,14 +2,25 @@ import type { Agent, CommandOptions, TurnSettings } from "../agent/agent.js";
 import type { AgentEvent, SessionEvent } from "../agent/events.js";
 import type { TurnLimits } from "../agent/turn-limits.js";
 import { type UsageBreakdownRow, usageByModelLines, usageSummaryLine } from "../context/ledger.js";
-import { lookupModel, type ModelInfo, modelOutputBudgetBytes } from "../model/catalog.js";
+import { type ModelInfo, modelOutputBudgetBytes } from "../model/catalog.js";
 import type { ReasoningEffort } from "../model/client.js";
 import type { ResponseItem, Usage } from "../model/items.js";
 import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
 import type { SessionRef, SessionStore } from "../session/store.js";
 import type { CommandResult } from "../tools/tool.js";
 import type { RuntimeConfig } from "./config/resolve.js";
+import type { FallbackRecord } from "./model-gateway.js";
 import { notifyTurnComplete } from "./notify.js";
+
+/** The session's models as the host set them up (see model-gateway.ts). */
+export type SessionModelsView = {
+  /** What config says about a model on a provider (default: the session's provider). */
+  describe(model: string, providerId?: string): ModelInfo;
+  /** "<provider>:<model>" of each fallback, in order. */
+  fallbackLabels: readonly string[];
+  /** The fallbacks that happened in this process, in order. */
+  fallbacks: readonly FallbackRecord[];
+};
 
 /** What a face may change between turns; the next turn tells the model what changed. */
 export type SettingsChange = {
@@ -59,6 +70,7 @@ export class Session {
   readonly #ref: SessionRef;
   readonly #runtime: RuntimeConfig;
   #model: ModelInfo;
+  readonly #models: SessionModelsView;
   readonly #close: () => Promise<void>;
   readonly #env: NodeJS.ProcessEnv;
   readonly #mcpServers: () => McpServerState[];
@@ -72,6 +84,7 @@ export class Session {
     warnings: string[];
     runtime: RuntimeConfig;
     model: ModelInfo;
+    models?: SessionModelsView;
     close: () => Promise<void>;
     env: NodeJS.ProcessEnv;
     mcpServers?: () => McpServerState[];
@@ -86,6 +99,7 @@ export class Session {
     this.warnings = args.warnings;
     this.#runtime = args.runtime;
     this.#model = args.model;
+    this.#models = args.models ?? { describe: () => args.model, fallbackLabels: [], fallbacks: [] };
     this.#close = args.close;
     this.#mcpServers = args.mcpServers ?? (() => []);
   }
@@ -97,6 +111,11 @@ export class Session {
   /** The provider the session talks to. */
   get providerId(): string {
     return this.#runtime.provider.id;
+  }
+
+  /** The models a turn continues on when the model fails beyond retries ("<provider>:<model>"). */
+  get fallbackModels(): readonly string[] {
+    return this.#models.fallbackLabels;
   }
 
   /** `show_raw_agent_reasoning` from config, when set. */
@@ -166,7 +185,7 @@ export class Session {
     const patch: Partial<TurnSettings> = {};
     const current = this.settings;
     if (change.model !== undefined && change.model !== current.model) {
-      const info = lookupModel(change.model);
+      const info = this.#models.describe(change.model);
       this.#model = info;
       Object.assign(patch, {
         model: change.model,
@@ -217,13 +236,21 @@ export class Session {
 
   /**
    * One line of tokens, cache hits, cost and context left; then, when more than one model
-   * answered (a fallback, a compaction model), one line per model.
+   * answered (a fallback, a compaction model), one line per model, and each fallback.
    */
   summary(): string {
     const ledger = this.#agent.ledger;
+    const seen = new Set<string>();
+    const fallbacks = this.#models.fallbacks.flatMap((f) => {
+      const line = `  fell back from ${f.from} to ${f.to}: ${f.reason}`;
+      if (seen.has(line)) return [];
+      seen.add(line);
+      return [line];
+    });
     return [
       usageSummaryLine(ledger, this.settings.contextWindow, this.#agent.contextTokens()),
       ...usageByModelLines(ledger),
+      ...fallbacks,
     ].join("\n");
   }
 

@@ -20,6 +20,10 @@ export type CliOverrides = {
   defaultSandbox?: SandboxMode;
   /** More writable roots beside config's (`--add-dir`). */
   writableRoots?: string[];
+  /** `--fallback-model` (replaces config's `fallback_models` when given). */
+  fallbackModels?: string[];
+  /** The model of compaction summaries (over config's `compact_model`). */
+  compactModel?: string;
 };
 
 /** Configuration after profiles, flags and environment are applied. */
@@ -32,6 +36,10 @@ export type RuntimeConfig = {
   toml: ConfigToml;
   /** The profile's view of the settings keys merged over the top level. */
   settings: ConfigToml;
+  /** Models a turn continues on when the model fails beyond retries: "<provider>:<model>" or "<model>". */
+  fallbackModels: string[];
+  /** The model compaction summaries are asked of (same entry forms), or null: the session's model. */
+  compactModel: string | null;
 };
 
 export function resolveRuntimeConfig(
@@ -78,6 +86,11 @@ export function resolveRuntimeConfig(
     cwd: flags.cwd,
     toml,
     settings,
+    fallbackModels: (flags.fallbackModels?.length
+      ? flags.fallbackModels
+      : (settings.fallback_models ?? [])
+    ).map((entry) => entry.trim()),
+    compactModel: flags.compactModel?.trim() || settings.compact_model || null,
   };
 }
 

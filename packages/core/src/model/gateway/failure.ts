@@ -24,6 +24,8 @@ export type FailureContext = {
   failuresInRow: number;
   /** The failed response had already delivered items (they are in history; tools may have run). */
   committed: boolean;
+  /** The provider is on trial after resting (its circuit half-open): one failure is enough. */
+  onTrial?: boolean;
   limits: { requestMaxRetries: number; streamMaxRetries: number };
 };
 
@@ -43,7 +45,8 @@ export function countsAsFailure(error: ModelError): boolean {
  * Decides between retrying, handing over and failing. A retryable failure hands over once the
  * session's retry budget for its kind is spent — on the attempt the turn loop would have given
  * up on, or, when the response had already delivered items (which the same call cannot take
- * back), one attempt earlier, so that the turn loop's last retry goes to the next model.
+ * back), one attempt earlier, so that the turn loop's last retry goes to the next model. A
+ * provider on trial after its rest gets no retries: it failed again, it rests again.
  */
 export function judgeFailure(error: ModelError, context: FailureContext): FailureVerdict {
   if (error.kind === "aborted") return { action: "fail" };
@@ -52,6 +55,7 @@ export function judgeFailure(error: ModelError, context: FailureContext): Failur
   if (isModelMissing(error)) return { action: "hand_over", scope: "model" };
   if (PROVIDER_UNUSABLE.has(error.kind)) return { action: "hand_over", scope: "provider" };
   if (!countsAsFailure(error)) return error.retryable ? { action: "retry" } : { action: "fail" };
+  if (context.onTrial) return { action: "hand_over", scope: "provider" };
   const budget = retryBudget(error, context.limits);
   const spent = context.committed ? context.failuresInRow >= budget : context.failuresInRow > budget;
   return spent ? { action: "hand_over", scope: "provider" } : { action: "retry" };

@@ -27,6 +27,8 @@ export type GatewayOptions = {
   /** The session's retry budget, which each model uses up before the next one takes over. */
   retryLimits: () => { requestMaxRetries: number; streamMaxRetries: number };
   onNotice: (notice: GatewayNotice) => void;
+  /** Who wrote which opaque item; shared by the gateways of one session (default: its own). */
+  origins?: ItemOrigins;
 };
 
 /**
@@ -57,7 +59,7 @@ export class ModelGateway implements ModelClient {
 
   constructor(options: GatewayOptions) {
     this.#options = options;
-    this.#origins = new ItemOrigins(options.homeProvider);
+    this.#origins = options.origins ?? new ItemOrigins(options.homeProvider);
   }
 
   /** A new turn starts on the first model whose circuit is closed: the primary gets another try. */
@@ -159,6 +161,7 @@ export class ModelGateway implements ModelClient {
       hadReasoning: sent.reasoning !== undefined,
       failuresInRow: this.#failures,
       committed,
+      onTrial: this.#options.breakers.state(route.provider.id).trips > 0,
       limits: this.#options.retryLimits(),
     });
     switch (verdict.action) {
