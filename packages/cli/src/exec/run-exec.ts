@@ -39,6 +39,7 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       cwd,
       config: options.config ?? [],
       model: options.model,
+      fallbackModels: options.fallbackModel,
       profile: options.profile,
       sandbox: options.dangerouslyBypassApprovalsAndSandbox
         ? "danger-full-access"

@@ -17,6 +17,8 @@ export function describeModel(
   settings: ConfigToml,
   place: ModelPlace,
   configured: { model: string; providerId: string },
+  /** What the provider's own model listing says, used when neither config nor the catalogue know. */
+  listed: { contextWindow?: number } = {},
 ): ModelInfo {
   const tables = settings.models ?? {};
   const table: ModelTableToml = {
@@ -27,7 +29,8 @@ export function describeModel(
   const top = isConfigured ? settings : {};
   const known = lookupModel(place.model).known;
   return lookupModel(place.model, {
-    contextWindow: top.model_context_window ?? table.context_window,
+    contextWindow:
+      top.model_context_window ?? table.context_window ?? (known ? undefined : listed.contextWindow),
     maxOutputTokens: top.model_max_output_tokens ?? table.max_output_tokens,
     prices: {
       input: top.model_input_price_per_million ?? table.input_price_per_million,

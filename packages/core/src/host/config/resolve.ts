@@ -42,11 +42,23 @@ export type RuntimeConfig = {
   compactModel: string | null;
 };
 
-export function resolveRuntimeConfig(
+/** The models and provider config chooses, before the provider is resolved (no key needed). */
+export type ModelSelection = {
+  model: string;
+  providerId: string;
+  settings: ConfigToml;
+  fallbackModels: string[];
+  compactModel: string | null;
+};
+
+/** Applies the profile and the flags to the model keys: which model, on which provider, with what fallbacks. */
+export function selectModels(
   toml: ConfigToml,
-  flags: CliOverrides,
-  env: NodeJS.ProcessEnv,
-): RuntimeConfig {
+  flags: Pick<
+    CliOverrides,
+    "profile" | "oss" | "localProvider" | "model" | "fallbackModels" | "compactModel"
+  >,
+): ModelSelection {
   const profileName = flags.profile ?? toml.profile;
   let settings: ConfigToml = toml;
   if (profileName) {
@@ -62,9 +74,6 @@ export function resolveRuntimeConfig(
   const providerId = flags.oss
     ? (flags.localProvider ?? settings.oss_provider ?? ossProviderMissing())
     : (settings.model_provider ?? "openai");
-  const provider = resolveProvider(providerId, toml.model_providers, env);
-  const ws = toml.sandbox_workspace_write ?? {};
-  const mode = flags.sandbox ?? settings.sandbox_mode ?? flags.defaultSandbox ?? "workspace-write";
   return {
     // With --oss a top-level `model` (usually a hosted one) is ignored: -m, the profile's, or the local default.
     model:
@@ -72,6 +81,27 @@ export function resolveRuntimeConfig(
       (flags.oss
         ? (toml.profiles?.[profileName ?? ""]?.model ?? defaultOssModel(providerId))
         : (settings.model ?? DEFAULT_MODEL)),
+    providerId,
+    settings,
+    fallbackModels: (flags.fallbackModels?.length
+      ? flags.fallbackModels
+      : (settings.fallback_models ?? [])
+    ).map((entry) => entry.trim()),
+    compactModel: flags.compactModel?.trim() || settings.compact_model || null,
+  };
+}
+
+export function resolveRuntimeConfig(
+  toml: ConfigToml,
+  flags: CliOverrides,
+  env: NodeJS.ProcessEnv,
+): RuntimeConfig {
+  const { model, providerId, settings, fallbackModels, compactModel } = selectModels(toml, flags);
+  const provider = resolveProvider(providerId, toml.model_providers, env);
+  const ws = toml.sandbox_workspace_write ?? {};
+  const mode = flags.sandbox ?? settings.sandbox_mode ?? flags.defaultSandbox ?? "workspace-write";
+  return {
+    model,
     provider,
     sandbox: {
       mode,
@@ -86,11 +116,8 @@ export function resolveRuntimeConfig(
     cwd: flags.cwd,
     toml,
     settings,
-    fallbackModels: (flags.fallbackModels?.length
-      ? flags.fallbackModels
-      : (settings.fallback_models ?? [])
-    ).map((entry) => entry.trim()),
-    compactModel: flags.compactModel?.trim() || settings.compact_model || null,
+    fallbackModels,
+    compactModel,
   };
 }
 
