@@ -1,4 +1,4 @@
-import { fault, reply, scenario, text } from "@nightshift/testkit";
+import { fault, scenario } from "@nightshift/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness } from "./harness.js";
 
