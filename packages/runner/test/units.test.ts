@@ -98,6 +98,7 @@ describe("verification", () => {
     title: id,
     goal: id,
     acceptance,
+    review_criteria: [],
     risks: [],
     status,
     failed_verifications: 0,

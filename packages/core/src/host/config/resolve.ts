@@ -1,8 +1,9 @@
 import path from "node:path";
+import { parseModelEntry } from "../../model/gateway/route.js";
 import type { ProviderInfo } from "../../model/provider.js";
 import type { ApprovalPolicy, SandboxMode, SandboxPolicy } from "../../sandbox/policy.js";
 import { ConfigError } from "../errors.js";
-import { resolveProvider } from "./providers.js";
+import { builtinProviders, resolveProvider } from "./providers.js";
 import type { ConfigToml } from "./schema.js";
 
 export const DEFAULT_MODEL = "gpt-5.4";
@@ -71,12 +72,18 @@ export function selectModels(
     }
     settings = { ...toml, ...profile };
   }
+  // `-m <provider>:<model>` (a run's plan_model, say) picks the provider as well as the model.
+  const chosen =
+    flags.model && !flags.oss
+      ? parseModelEntry(flags.model, (id) => id in builtinProviders({}) || id in (toml.model_providers ?? {}))
+      : null;
   const providerId = flags.oss
     ? (flags.localProvider ?? settings.oss_provider ?? ossProviderMissing())
-    : (settings.model_provider ?? "openai");
+    : (chosen?.providerId ?? settings.model_provider ?? "openai");
   return {
     // With --oss a top-level `model` (usually a hosted one) is ignored: -m, the profile's, or the local default.
     model:
+      chosen?.model ??
       flags.model ??
       (flags.oss
         ? (toml.profiles?.[profileName ?? ""]?.model ?? defaultOssModel(providerId))
