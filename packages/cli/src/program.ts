@@ -37,6 +37,23 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
   registerApplyCommand(program, processIo, (code) => {
     exitCode = code;
   });
+  program
+    .command("models")
+    .description(
+      "list the configured providers' models: context window, prices per million tokens, capabilities",
+    )
+    .option("-c, --config <key=value>", "override a config value (TOML), repeatable", collectValues, [])
+    .option("-p, --profile <name>", "configuration profile")
+    .option("--provider <id>", "only this provider")
+    .option("--oss", "the local model server (Ollama or LM Studio) as the provider")
+    .option("--local-provider <id>", "local provider for --oss")
+    .option("--offline", "do not ask the providers' /v1/models")
+    .option("--json", "print the listing as JSON")
+    .option("--strict-config", "unknown config.toml keys are errors, not warnings")
+    .action(async (options) => {
+      const { runModelsCommand } = await import("./commands/models.js");
+      exitCode = await runModelsCommand(options, processIo());
+    });
 
   registerMcpCommands(program, (code) => {
     exitCode = code;
@@ -66,6 +83,10 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
 }
 
 export { InvalidArgumentError };
+
+function collectValues(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
 
 function processIo() {
   return {

@@ -21,8 +21,10 @@ export type {
   TurnLimits,
 } from "./agent/turn-limits.js";
 export { DEFAULT_REPEATED_CALL_THRESHOLDS } from "./agent/turn-limits.js";
+export type { UsageBreakdownRow } from "./context/ledger.js";
 export * from "./host/index.js";
 export type { ModelClient, ModelRequest, ModelStreamEvent, ReasoningEffort } from "./model/client.js";
+export { type BreakerState, CircuitBreakers } from "./model/gateway/index.js";
 export type { ResponseItem, Usage } from "./model/items.js";
 export { userMessage } from "./model/items.js";
 export type { ProviderInfo } from "./model/provider.js";

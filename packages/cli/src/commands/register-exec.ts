@@ -21,6 +21,12 @@ export type Io = {
 export function addSessionOptions(command: Command): Command {
   return command
     .option("-m, --model <model>", "model to use")
+    .option(
+      "--fallback-model <model>",
+      'model to continue on when the model fails beyond retries ("<provider>:<model>" or "<model>"), repeatable; replaces config\'s fallback_models',
+      collect,
+      [],
+    )
     .option("-p, --profile <name>", "configuration profile (config.toml [profiles.NAME] or NAME.config.toml)")
     .option("-c, --config <key=value>", "override a config value (TOML), repeatable", collect, [])
     .option("-C, --cd <dir>", "working directory for the agent")

@@ -3,6 +3,8 @@ export type ExecOptions = {
   prompt?: string;
   resume?: { id: string } | { last: true } | { last: true; all: true };
   model?: string;
+  /** `--fallback-model`, in order. */
+  fallbackModel?: string[];
   profile?: string;
   config?: string[];
   cd?: string;

@@ -76,6 +76,13 @@ export class HumanPrinter {
       case "warning":
         line(s.yellow(`warning: ${safe(event.message)}`));
         break;
+      case "model_fallback":
+        line(
+          s.yellow(
+            `model: continuing on ${safe(event.to)} instead of ${safe(event.from)}: ${safe(event.reason)}`,
+          ),
+        );
+        break;
       case "turn_stopped":
         line(s.red(`stopped: ${safe(event.reason.message)}`));
         break;

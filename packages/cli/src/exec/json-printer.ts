@@ -72,6 +72,16 @@ export class JsonEventPrinter {
           },
         });
         break;
+      case "model_fallback":
+        // Not an "error" either: the turn goes on, on another model.
+        this.#emit({
+          type: "model_fallback",
+          from: event.from,
+          to: event.to,
+          reason: event.reason,
+          error_kind: event.errorKind,
+        });
+        break;
       case "warning":
         this.#emit({
           type: "item.completed",

@@ -50,6 +50,7 @@ export async function runExecCommand(
       cwd,
       config: options.config ?? [],
       model: options.model,
+      fallbackModels: options.fallbackModel,
       profile: options.profile,
       sandbox: options.dangerouslyBypassApprovalsAndSandbox
         ? "danger-full-access"

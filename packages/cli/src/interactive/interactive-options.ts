@@ -4,6 +4,8 @@ export type InteractiveOptions = {
   /** `nightshift resume`: an id, the latest (of this folder, or of all with --all), or a picker. */
   resume?: { id: string } | { last: true } | { last: true; all: true } | "pick";
   model?: string;
+  /** `--fallback-model`, in order. */
+  fallbackModel?: string[];
   profile?: string;
   config: string[];
   cd?: string;

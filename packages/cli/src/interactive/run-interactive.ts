@@ -34,6 +34,7 @@ export async function runInteractiveCommand(options: InteractiveOptions, io: Exe
     cwd,
     config: options.config ?? [],
     model: options.model,
+    fallbackModels: options.fallbackModel,
     profile: options.profile,
     sandbox: options.dangerouslyBypassApprovalsAndSandbox
       ? "danger-full-access"

@@ -23,10 +23,10 @@ import {
   type StopReason,
   type TurnLimits,
 } from "./turn-limits.js";
-import type { TurnHooks, TurnScope } from "./turn-scope.js";
+import type { TurnHooks, TurnScope, UsageRecord } from "./turn-scope.js";
 
 export type { AgentDeps, TurnSettings } from "./settings.js";
-export type { TurnHooks, TurnScope } from "./turn-scope.js";
+export type { TurnHooks, TurnScope, UsageRecord } from "./turn-scope.js";
 
 /** How a face's own command runs (see Agent.runCommand). */
 export type CommandOptions = { timeoutMs: number; signal?: AbortSignal; maxOutputBytes?: number };
@@ -127,11 +127,10 @@ export class Agent implements TurnScope {
     this.#deps.rollout.append("turn_context", context);
   }
 
-  recordUsage(usage: Usage, estimated = false): void {
+  recordUsage(usage: Usage, options: UsageRecord = {}): void {
     const ledger = this.#deps.ledger;
-    const cost = ledger.record(this.#settings.model, usage, { estimated });
-    const marked = estimated ? { estimated } : {};
-    this.#deps.rollout.append("usage", { model: this.#settings.model, usage, cost_usd: cost, ...marked });
+    const entry = ledger.record(options.model ?? this.#settings.model, usage, options);
+    this.#deps.rollout.append("usage", entry);
     this.emit({
       type: "token_count",
       last: usage,
@@ -350,8 +349,8 @@ export class Agent implements TurnScope {
             persistToolOutput: (output) => this.#deps.rollout.append("tool_output", output),
             emit: (event) => this.emit(event),
             repeats: repeatsSent,
-            onUsage: (usage, estimated) => {
-              this.recordUsage(usage, estimated);
+            onUsage: (usage, answered) => {
+              this.recordUsage(usage, answered);
               this.#lengthAtLastUsage = this.#history.length;
             },
             onAgentMessage: onMessage,

@@ -22,7 +22,8 @@ export type RoundEnv = {
   /** Persists a finished tool's output at once (it joins history when the round drains). */
   persistToolOutput(output: ResponseItem): void;
   emit(event: AgentEvent): void;
-  onUsage(usage: Usage, estimated: boolean): void;
+  /** A response completed: its usage, who answered, whether the usage is an estimate. */
+  onUsage(usage: Usage, answered: { estimated: boolean; model?: string; provider?: string }): void;
   /** Drops what a stream or a retried attempt sends again (see RepeatFilter). */
   repeats: RepeatFilter;
   onAgentMessage(text: string): void;
@@ -81,7 +82,11 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
           break;
         case "completed":
           usage = event.usage;
-          env.onUsage(usage, event.usageEstimated === true);
+          env.onUsage(usage, {
+            estimated: event.usageEstimated === true,
+            model: event.model,
+            provider: event.provider,
+          });
           break;
         default:
           break;

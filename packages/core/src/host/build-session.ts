@@ -17,8 +17,9 @@ import { UsageLedger } from "../context/ledger.js";
 import type { ShellEnvironmentPolicy } from "../exec/env-policy.js";
 import { LoginShellSnapshot } from "../exec/login-shell.js";
 import { PtySessionManager } from "../exec/pty-sessions.js";
-import { lookupModel, modelOutputBudgetBytes } from "../model/catalog.js";
+import { modelOutputBudgetBytes } from "../model/catalog.js";
 import type { ModelClient } from "../model/client.js";
+import type { CircuitBreakers } from "../model/gateway/index.js";
 import { isToolCall, type ResponseItem } from "../model/items.js";
 import type { ProviderInfo } from "../model/provider.js";
 import { ApprovalCache } from "../sandbox/approval.js";
@@ -37,11 +38,12 @@ import { builtinTools } from "../tools/builtin.js";
 import { ToolRegistry } from "../tools/registry.js";
 import type { ApprovalCallback, Tool } from "../tools/tool.js";
 import { SessionChanges } from "../workspace/session-changes.js";
+import { onCompactionClient } from "./compaction-model.js";
 import type { RuntimeConfig } from "./config/resolve.js";
 import type { ConfigToml } from "./config/schema.js";
 import { SetupError } from "./errors.js";
 import { attachMcp } from "./mcp-attach.js";
-import { createModelClient } from "./model-client.js";
+import { buildSessionModels, type FallbackRecord } from "./model-gateway.js";
 import type { OssReporter } from "./oss/progress.js";
 import { Session } from "./session.js";
 
@@ -63,6 +65,12 @@ export type HostDeps = {
   store?: SessionStore;
   /** Where `--oss` set-up reports progress (default: nowhere). */
   ossReporter?: OssReporter;
+  /**
+   * One circuit breaker per provider, shared by every session given the same instance (a run's
+   * segments, a server's sessions), so a provider one session found down is rested for all.
+   * Default: one set per session.
+   */
+  circuitBreakers?: CircuitBreakers;
 };
 
 /** Tools and hooks a face or the runner adds to a session (e.g. a run's `submit_plan`). */
@@ -89,6 +97,8 @@ export async function buildSession(args: {
   maxOutputTokens?: number;
   extensions?: SessionExtensions;
   recordChanges?: boolean;
+  /** The role of the session's requests in its usage breakdown (default "work"). */
+  role?: string;
 }): Promise<Session> {
   const { runtime, deps } = args;
   const env = deps.env;
@@ -120,21 +130,24 @@ export async function buildSession(args: {
   }
 
   const settingsToml = runtime.settings;
-  const info = lookupModel(runtime.model, {
-    contextWindow: settingsToml.model_context_window,
-    maxOutputTokens: settingsToml.model_max_output_tokens,
-    prices: {
-      input: settingsToml.model_input_price_per_million,
-      cachedInput: settingsToml.model_cached_input_price_per_million,
-      output: settingsToml.model_output_price_per_million,
-    },
-  });
-  // Configured prices apply to the configured model; other models of a resumed session use the catalogue.
-  const priceOf = (model: string) => (model === runtime.model ? info.prices : lookupModel(model).prices);
-  const warnings: string[] = [];
+  const retryLimits = {
+    requestMaxRetries: runtime.provider.requestMaxRetries,
+    streamMaxRetries: runtime.provider.streamMaxRetries,
+  };
+  let sessionModel = () => runtime.model;
+  // The primary model and its fallbacks, the compaction model, and config's view of each model.
+  const models = buildSessionModels(
+    runtime,
+    { ...deps, now: () => clock.now(), clock, breakers: deps.circuitBreakers },
+    () => retryLimits,
+    () => sessionModel(),
+  );
+  const info = models.describe(runtime.model);
+  const priceOf = models.priceOf;
+  const warnings: string[] = [...models.warnings];
   if (!info.known) {
     warnings.push(
-      `model "${runtime.model}" is not in nightshift's catalogue: assuming a ${info.contextWindow.toLocaleString("en-US")}-token context window, no parallel tool calls${info.prices ? "" : " and unknown prices"}. Set model_context_window (and model_*_price_per_million) in config.toml to correct this.`,
+      `model "${runtime.model}" is not in nightshift's catalogue: assuming a ${info.contextWindow.toLocaleString("en-US")}-token context window, no parallel tool calls${info.reasoning ? ", reasoning (dropped if the server refuses it)" : ""}${info.prices ? "" : " and unknown prices"}. Set model_context_window (and model_*_price_per_million) in config.toml, or a [models."${runtime.model}"] entry, to correct this.`,
     );
   }
 
@@ -146,16 +159,15 @@ export async function buildSession(args: {
   try {
     warnings.push(...mcp.warnings);
     if (mcp.manager?.capWarning) warnings.push(mcp.manager.capWarning);
-    // Chat Completions carries only function tools: the freeform apply_patch cannot be offered there.
-    const applyPatch = runtime.provider.wireApi === "chat" ? "function" : info.applyPatch;
+    // Chat Completions carries only function tools: the freeform apply_patch cannot be offered
+    // when any of the session's models is reached that way.
+    const applyPatch = models.chatWire ? "function" : info.applyPatch;
     const tools = new ToolRegistry([
       ...builtinTools({ applyPatch }),
       ...(args.extensions?.tools ?? []),
       ...mcp.initialTools,
     ]);
-    const client = (deps.createClient ?? ((provider) => createModelClient(provider, deps.version, clock)))(
-      runtime.provider,
-    );
+    const client = models.client;
 
     const agentsMd = discoverAgentsMd({
       home: deps.home,
@@ -188,10 +200,7 @@ export async function buildSession(args: {
         : undefined,
       verbosity: settingsToml.model_verbosity,
       outputSchema: args.outputSchema,
-      retryLimits: {
-        requestMaxRetries: runtime.provider.requestMaxRetries,
-        streamMaxRetries: runtime.provider.streamMaxRetries,
-      },
+      retryLimits,
       outputBudgetBytes: modelOutputBudgetBytes(info, settingsToml.tool_output_token_limit),
       contextWindow: info.contextWindow,
       maxOutputTokens: args.maxOutputTokens,
@@ -256,11 +265,14 @@ export async function buildSession(args: {
     });
     closers.push(() => ptySessions.close());
     let bashParser: Promise<BashParser | undefined> | null = null;
-    const compaction = autoCompactHooks({
-      limitTokens: autoCompactLimit(info.contextWindow, settingsToml.model_auto_compact_token_limit),
-      preferRemote: runtime.provider.supportsRemoteCompaction,
-      initialContext: (scope) => buildInitialContext(scope.settings, sources()),
-    });
+    const compaction = onCompactionClient(
+      autoCompactHooks({
+        limitTokens: autoCompactLimit(info.contextWindow, settingsToml.model_auto_compact_token_limit),
+        preferRemote: models.remoteCompaction,
+        initialContext: (scope) => buildInitialContext(scope.settings, sources()),
+      }),
+      models.compactionClient,
+    );
     const agent = new Agent({
       sessionId,
       instructions,
@@ -284,7 +296,7 @@ export async function buildSession(args: {
         env,
         scratchDir: scratchDirFor(deps.home, sessionId),
         newId,
-        ledger: new UsageLedger(priceOf, loaded?.usage ?? []),
+        ledger: new UsageLedger(priceOf, loaded?.usage ?? [], { defaultRole: args.role }),
         priceOf,
         approvalCache: new ApprovalCache(),
         ptySessions,
@@ -296,6 +308,7 @@ export async function buildSession(args: {
         firstSeq: (loaded?.lastSeq ?? 0) + 1,
       },
       hooks: composeHooks(
+        models.hooks,
         contextHooks({ sources, lastTurnContext: loaded?.lastTurnContext ?? null }),
         compaction,
         mcp.hooks,
@@ -303,6 +316,12 @@ export async function buildSession(args: {
       ),
     });
     if (loaded) for (const item of missingOutputs(loaded)) agent.record(item);
+    sessionModel = () => agent.settings.model;
+    const fallbacks: FallbackRecord[] = [];
+    models.connect(
+      (event) => agent.emit(event),
+      (record) => fallbacks.push(record),
+    );
     return new Session({
       agent,
       store,
@@ -311,6 +330,7 @@ export async function buildSession(args: {
       warnings,
       runtime,
       model: info,
+      models: { describe: models.describe, fallbackLabels: models.fallbackLabels, fallbacks },
       close: closeAll,
       env,
       changes:

@@ -43,6 +43,12 @@ export type SessionSpec = {
    * that cannot change anything are never recorded).
    */
   recordChanges?: boolean;
+  /** Models to continue on when the model fails beyond retries (`--fallback-model`; over config's `fallback_models`). */
+  fallbackModels?: string[];
+  /** The model compaction summaries are asked of (over config's `compact_model`). */
+  compactModel?: string;
+  /** What the session's requests are for in its usage breakdown (default "work"; e.g. a run's "plan"). */
+  role?: string;
 };
 
 /**
@@ -71,6 +77,8 @@ export function resolveSpec(
     localProvider: spec.localProvider,
     defaultSandbox: spec.defaultSandbox,
     writableRoots: spec.writableRoots,
+    fallbackModels: spec.fallbackModels,
+    compactModel: spec.compactModel,
   };
   return { runtime: resolveRuntimeConfig(toml, flags, deps.env), warnings };
 }
@@ -99,6 +107,7 @@ export async function createSession(spec: SessionSpec, deps: HostDeps): Promise<
     maxOutputTokens: spec.maxOutputTokens,
     extensions: spec.extensions,
     recordChanges: spec.recordChanges,
+    role: spec.role,
   });
   session.warnings.unshift(...warnings);
   return session;
@@ -135,6 +144,7 @@ export async function resumeSession(
     maxOutputTokens: spec.maxOutputTokens,
     extensions: spec.extensions,
     recordChanges: spec.recordChanges,
+    role: spec.role,
   });
   session.warnings.unshift(...warnings);
   return session;

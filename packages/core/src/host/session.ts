@@ -1,8 +1,8 @@
 import type { Agent, CommandOptions, TurnSettings } from "../agent/agent.js";
 import type { AgentEvent, SessionEvent } from "../agent/events.js";
 import type { TurnLimits } from "../agent/turn-limits.js";
-import { usageSummaryLine } from "../context/ledger.js";
-import { lookupModel, type ModelInfo, modelOutputBudgetBytes } from "../model/catalog.js";
+import { type UsageBreakdownRow, usageByModelLines, usageSummaryLine } from "../context/ledger.js";
+import { type ModelInfo, modelOutputBudgetBytes } from "../model/catalog.js";
 import type { ReasoningEffort } from "../model/client.js";
 import type { ResponseItem, Usage } from "../model/items.js";
 import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
@@ -10,7 +10,18 @@ import type { SessionRef, SessionStore } from "../session/store.js";
 import type { CommandResult } from "../tools/tool.js";
 import type { SessionChanges } from "../workspace/session-changes.js";
 import type { RuntimeConfig } from "./config/resolve.js";
+import type { FallbackRecord } from "./model-gateway.js";
 import { notifyTurnComplete } from "./notify.js";
+
+/** The session's models as the host set them up (see model-gateway.ts). */
+export type SessionModelsView = {
+  /** What config says about a model on a provider (default: the session's provider). */
+  describe(model: string, providerId?: string): ModelInfo;
+  /** "<provider>:<model>" of each fallback, in order. */
+  fallbackLabels: readonly string[];
+  /** The fallbacks that happened in this process, in order. */
+  fallbacks: readonly FallbackRecord[];
+};
 
 /** What a face may change between turns; the next turn tells the model what changed. */
 export type SettingsChange = {
@@ -41,6 +52,8 @@ export type SessionUsage = {
   cacheHitRate: number;
   contextTokens: number;
   contextWindow: number;
+  /** Tokens and dollars per model (and provider) and role, in the order each first answered. */
+  breakdown: UsageBreakdownRow[];
 };
 
 /**
@@ -58,6 +71,7 @@ export class Session {
   readonly #ref: SessionRef;
   readonly #runtime: RuntimeConfig;
   #model: ModelInfo;
+  readonly #models: SessionModelsView;
   readonly #close: () => Promise<void>;
   readonly #env: NodeJS.ProcessEnv;
   readonly #mcpServers: () => McpServerState[];
@@ -72,6 +86,7 @@ export class Session {
     warnings: string[];
     runtime: RuntimeConfig;
     model: ModelInfo;
+    models?: SessionModelsView;
     close: () => Promise<void>;
     env: NodeJS.ProcessEnv;
     mcpServers?: () => McpServerState[];
@@ -88,6 +103,7 @@ export class Session {
     this.warnings = args.warnings;
     this.#runtime = args.runtime;
     this.#model = args.model;
+    this.#models = args.models ?? { describe: () => args.model, fallbackLabels: [], fallbacks: [] };
     this.#close = args.close;
     this.#mcpServers = args.mcpServers ?? (() => []);
     this.#changes = args.changes ?? null;
@@ -100,6 +116,11 @@ export class Session {
   /** The provider the session talks to. */
   get providerId(): string {
     return this.#runtime.provider.id;
+  }
+
+  /** The models a turn continues on when the model fails beyond retries ("<provider>:<model>"). */
+  get fallbackModels(): readonly string[] {
+    return this.#models.fallbackLabels;
   }
 
   /** `show_raw_agent_reasoning` from config, when set. */
@@ -185,7 +206,7 @@ export class Session {
     const patch: Partial<TurnSettings> = {};
     const current = this.settings;
     if (change.model !== undefined && change.model !== current.model) {
-      const info = lookupModel(change.model);
+      const info = this.#models.describe(change.model);
       this.#model = info;
       Object.assign(patch, {
         model: change.model,
@@ -225,6 +246,7 @@ export class Session {
       cacheHitRate: ledger.cacheHitRate,
       contextTokens: this.#agent.contextTokens(),
       contextWindow: this.settings.contextWindow,
+      breakdown: ledger.breakdown(),
     };
   }
 
@@ -233,9 +255,24 @@ export class Session {
     return this.#mcpServers();
   }
 
-  /** One line of tokens, cache hits, cost and context left. */
+  /**
+   * One line of tokens, cache hits, cost and context left; then, when more than one model
+   * answered (a fallback, a compaction model), one line per model, and each fallback.
+   */
   summary(): string {
-    return usageSummaryLine(this.#agent.ledger, this.settings.contextWindow, this.#agent.contextTokens());
+    const ledger = this.#agent.ledger;
+    const seen = new Set<string>();
+    const fallbacks = this.#models.fallbacks.flatMap((f) => {
+      const line = `  fell back from ${f.from} to ${f.to}: ${f.reason}`;
+      if (seen.has(line)) return [];
+      seen.add(line);
+      return [line];
+    });
+    return [
+      usageSummaryLine(ledger, this.settings.contextWindow, this.#agent.contextTokens()),
+      ...usageByModelLines(ledger),
+      ...fallbacks,
+    ].join("\n");
   }
 
   /** Stops the session's processes and MCP servers and releases its log. */

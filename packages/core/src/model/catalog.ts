@@ -2,8 +2,10 @@ import { outputBudgetBytes } from "../tools/truncate.js";
 
 /**
  * What nightshift knows about models: limits, prices and capabilities. Prices are US dollars per
- * million tokens. Entries match by exact slug, then by the longest prefix (so "gpt-5.1-codex-2026-01"
- * finds "gpt-5.1-codex"). Config can override any of it.
+ * million tokens (standard processing, prompts under the long-context tier), as the providers
+ * published them in CATALOG_PRICES_AS_OF. Entries match by exact slug, then by the longest prefix
+ * (so "gpt-5.1-codex-2026-01" finds "gpt-5.1-codex"). Config can override any of it
+ * (`[models."<slug>"]`, see host/config/model-info.ts).
  */
 export type ModelPrices = { input: number; cachedInput: number; output: number };
 
@@ -25,6 +27,9 @@ export type ModelInfo = {
 };
 
 type Entry = Omit<ModelInfo, "slug" | "known">;
+
+/** When the catalogue's prices were last checked against the providers' price lists. */
+export const CATALOG_PRICES_AS_OF = "2026-06";
 
 const openaiReasoning = (contextWindow: number, prices: ModelPrices, extra: Partial<Entry> = {}): Entry => ({
   contextWindow,
@@ -50,8 +55,10 @@ const local = (contextWindow: number, extra: Partial<Entry> = {}): Entry => ({
 });
 
 const CATALOG: Record<string, Entry> = {
+  "gpt-5.5": openaiReasoning(272_000, { input: 5, cachedInput: 0.5, output: 30 }),
   "gpt-5.4": openaiReasoning(272_000, { input: 2.5, cachedInput: 0.25, output: 15 }),
-  "gpt-5.4-mini": openaiReasoning(272_000, { input: 0.5, cachedInput: 0.05, output: 4 }),
+  "gpt-5.4-mini": openaiReasoning(272_000, { input: 0.75, cachedInput: 0.075, output: 4.5 }),
+  "gpt-5.4-nano": openaiReasoning(272_000, { input: 0.2, cachedInput: 0.02, output: 1.25 }),
   "gpt-5.3-codex": openaiReasoning(272_000, { input: 1.75, cachedInput: 0.175, output: 14 }),
   "gpt-5.2-codex": openaiReasoning(272_000, { input: 1.75, cachedInput: 0.175, output: 14 }),
   "gpt-5.2": openaiReasoning(
@@ -126,6 +133,8 @@ export type ModelOverrides = {
   contextWindow?: number;
   maxOutputTokens?: number;
   prices?: Partial<ModelPrices>;
+  /** Whether the model takes reasoning parameters (and returns encrypted reasoning). */
+  reasoning?: boolean;
 };
 
 /** Looks a model up; unknown models get conservative defaults and `known: false`. */
@@ -144,14 +153,22 @@ export function lookupModel(slug: string, overrides: ModelOverrides = {}): Model
       output: overrides.prices.output ?? prices?.output ?? 0,
     };
   }
+  const reasoning = overrides.reasoning ?? entry.reasoning;
   return {
     ...entry,
     slug,
     contextWindow: overrides.contextWindow ?? entry.contextWindow,
     maxOutputTokens: overrides.maxOutputTokens ?? entry.maxOutputTokens,
     prices,
+    reasoning,
+    defaultReasoningEffort: reasoning ? entry.defaultReasoningEffort : undefined,
     known: key !== undefined,
   };
+}
+
+/** Every model of the built-in catalogue (for `nightshift models`). */
+export function catalogModels(): ModelInfo[] {
+  return Object.keys(CATALOG).map((slug) => lookupModel(slug));
 }
 
 /** Dollars for one request's usage, or null when the model's prices are unknown. */
