@@ -2,7 +2,6 @@ import type { z } from "zod";
 import {
   agentList,
   agentObject,
-  eventList,
   fileObject,
   healthObject,
   reportObject,
