@@ -101,7 +101,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     },
     options.concurrency ?? 2,
   );
+  let ready = false;
   const app = buildApp({
+    ready: () => ready,
     storage,
     blobs,
     bus,
@@ -130,6 +132,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   await engine.start();
   webhooks.start();
+  ready = true;
   let stopping: Promise<void> | null = null;
   return {
     url: `http://${host}:${address.port}`,
