@@ -14,11 +14,13 @@ afterEach(async () => {
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: API objects are checked field by field
+type Json = any;
+
 async function call(
   server: ServerHarness,
   pathname: string,
   init: Parameters<ServerHarness["api"]>[1] = {},
-): Promise<any> {
+): Promise<Json> {
   const response = await server.api(pathname, init);
   const body = await response.json();
   if (!response.ok) throw new Error(`${response.status}: ${JSON.stringify(body)}`);
