@@ -19,6 +19,19 @@ function integerFlag(name: string, min: number, max: number) {
   };
 }
 
+/** The server needs node:sqlite (Node 22.13 and later): say so rather than print a stack. */
+async function loadServe(): Promise<typeof import("./serve.js") | null> {
+  try {
+    return await import("./serve.js");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ERR_UNKNOWN_BUILTIN_MODULE") throw err;
+    process.stderr.write(
+      `nightshift: serve needs node:sqlite (Node 22.13 or later; this is ${process.version})\n`,
+    );
+    return null;
+  }
+}
+
 function commandIo() {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
@@ -41,8 +54,8 @@ export function registerServeCommands(program: Command, setExitCode: (code: numb
       "let webhooks go to loopback and private addresses (refused by default)",
     )
     .action(async (options: ServeCommandOptions) => {
-      const { runServeCommand } = await import("./serve.js");
-      setExitCode(await runServeCommand(options, commandIo()));
+      const loaded = await loadServe();
+      setExitCode(loaded ? await loaded.runServeCommand(options, commandIo()) : 1);
     });
 
   const keys = serve
@@ -58,8 +71,8 @@ export function registerServeCommands(program: Command, setExitCode: (code: numb
     .option("--db <path>", "the SQLite database (default $NIGHTSHIFT_HOME/serve.db)")
     .option("--json", "print JSON")
     .action(async (options: { name: string; db?: string; json?: boolean }) => {
-      const { runKeysCreate } = await import("./serve.js");
-      setExitCode(await runKeysCreate(options, commandIo()));
+      const loaded = await loadServe();
+      setExitCode(loaded ? await loaded.runKeysCreate(options, commandIo()) : 1);
     });
 
   keys
@@ -68,8 +81,8 @@ export function registerServeCommands(program: Command, setExitCode: (code: numb
     .option("--db <path>", "the SQLite database (default $NIGHTSHIFT_HOME/serve.db)")
     .option("--json", "print JSON")
     .action(async (options: { db?: string; json?: boolean }) => {
-      const { runKeysList } = await import("./serve.js");
-      setExitCode(await runKeysList(options, commandIo()));
+      const loaded = await loadServe();
+      setExitCode(loaded ? await loaded.runKeysList(options, commandIo()) : 1);
     });
 
   keys
@@ -78,7 +91,7 @@ export function registerServeCommands(program: Command, setExitCode: (code: numb
     .argument("<key>", "the key's id (key_...) or its name")
     .option("--db <path>", "the SQLite database (default $NIGHTSHIFT_HOME/serve.db)")
     .action(async (key: string, options: { db?: string }) => {
-      const { runKeysRevoke } = await import("./serve.js");
-      setExitCode(await runKeysRevoke(key, options, commandIo()));
+      const loaded = await loadServe();
+      setExitCode(loaded ? await loaded.runKeysRevoke(key, options, commandIo()) : 1);
     });
 }
