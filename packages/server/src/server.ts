@@ -51,6 +51,8 @@ export type RunningServer = {
   storage: Storage;
   engine: TaskEngine;
   webhooks: WebhookDispatcher;
+  /** Live task events (how many event streams listen, for tests of bounded resources). */
+  bus: TaskEventBus;
   /** Stops accepting requests, drains the workers (running tasks checkpoint, to resume at the next start) and closes. */
   stop(): Promise<void>;
 };
@@ -140,6 +142,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     storage,
     engine,
     webhooks,
+    bus,
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { statelessModel } from "../../cli/test/e2e/run-script.js";
 import { systemTarGz } from "./helpers/archives.js";
 import { readEventsUntil, type StreamEvent } from "./helpers/event-stream.js";
@@ -102,6 +102,30 @@ describe("task control", { timeout: 120_000 }, () => {
     const asc = await call(h, "/v1/agent_tasks?order=asc&status=cancelled,failed");
     expect(asc.data.map((t: { id: string }) => t.id)).toEqual([running.id, queued.id]);
     expect((await call(h, "/v1/agent_tasks?status=running")).data).toEqual([]);
+  });
+
+  it("lets go of every event stream a client leaves: 100 streams open, then none", async () => {
+    h = await startServerHarness(statelessModel(["s1"], { forever: true }), { concurrency: 1 });
+    const { agent, file } = await agentAndFile(h);
+    const task = await call(h, "/v1/agent_tasks", {
+      method: "POST",
+      json: { agent_id: agent.id, instructions: "keep going", files: [file.id], output_format: "patch" },
+    });
+    await stream(h, task.id, (e) => e.event === "run.stage");
+    const clients = Array.from({ length: 100 }, () => new AbortController());
+    const responses = await Promise.all(
+      clients.map((abort) =>
+        h!.api(`/v1/agent_tasks/${task.id}/events`, {
+          headers: { accept: "text/event-stream" },
+          signal: abort.signal,
+        }),
+      ),
+    );
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    await vi.waitFor(() => expect(h!.server.bus.listeners).toBe(100), { timeout: 15_000 });
+    for (const abort of clients) abort.abort();
+    await vi.waitFor(() => expect(h!.server.bus.listeners).toBe(0), { timeout: 15_000 });
+    await call(h, `/v1/agent_tasks/${task.id}/cancel`, { method: "POST" });
   });
 
   it("refuses a loopback webhook URL unless the server allows private webhooks", async () => {
