@@ -3,6 +3,7 @@ import { registerApplyCommand } from "./commands/register-apply.js";
 import { registerExecCommands } from "./commands/register-exec.js";
 import { registerInteractiveCommands } from "./commands/register-interactive.js";
 import { registerMcpCommands } from "./commands/register-mcp.js";
+import { registerServeCommands } from "./commands/register-serve.js";
 import { registerRunCommands } from "./run/register-run.js";
 import { VERSION } from "./version.js";
 
@@ -60,6 +61,10 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
   });
 
   registerRunCommands(program, processIo, (code) => {
+    exitCode = code;
+  });
+
+  registerServeCommands(program, (code) => {
     exitCode = code;
   });
 
