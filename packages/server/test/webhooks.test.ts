@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../runner/test/helpers/manual-clock.js";
+import { ManualClock } from "@nightshift/testkit";
 import { createApiKey } from "../src/keys/api-keys.js";
 import { fileSecretBox, type SecretBox } from "../src/storage/secrets.js";
 import { openSqliteStorage } from "../src/storage/sqlite/sqlite-storage.js";
@@ -27,7 +27,7 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "ns-srv-hooks-"));
   storage = openSqliteStorage(path.join(dir, "serve.db"));
   box = fileSecretBox(path.join(dir, "secret.key"));
-  clock = new ManualClock();
+  clock = new ManualClock({ autoAdvanceMs: 5_000 });
 });
 afterEach(async () => {
   await receiver?.close();
