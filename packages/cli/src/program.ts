@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { registerExecCommands } from "./commands/register-exec.js";
 import { registerInteractiveCommands } from "./commands/register-interactive.js";
 import { registerMcpCommands } from "./commands/register-mcp.js";
+import { registerServeCommands } from "./commands/register-serve.js";
 import { registerRunCommands } from "./run/register-run.js";
 import { VERSION } from "./version.js";
 
@@ -38,6 +39,10 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
   });
 
   registerRunCommands(program, processIo, (code) => {
+    exitCode = code;
+  });
+
+  registerServeCommands(program, (code) => {
     exitCode = code;
   });
 

@@ -28,6 +28,8 @@ export type ServeOptions = {
   port?: number;
   /** The SQLite file (default $NIGHTSHIFT_HOME/serve.db). */
   db?: string;
+  /** Where tasks' projects are unpacked (default `<home>-tasks`; not inside the home). */
+  tasksDir?: string;
   /** Tasks worked on at once in this process. */
   concurrency?: number;
   /** Let webhooks go to loopback and private addresses (tests, a private network). */
@@ -59,7 +61,12 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`nightshift serve: ${line}\n`));
   const clock = options.clock ?? systemClock;
-  const paths = serverPaths(options.home, options.db);
+  const paths = serverPaths(options.home, options.db, options.tasksDir);
+  const inside = path.relative(path.resolve(options.home), paths.tasks);
+  if (!inside.startsWith("..") && !path.isAbsolute(inside))
+    throw new Error(
+      `the tasks folder ${paths.tasks} is inside NIGHTSHIFT_HOME, where sandboxed commands may not write; choose one outside it`,
+    );
   refuseNestedRepository(paths.tasks);
   const storage = openSqliteStorage(paths.db);
   const box = fileSecretBox(paths.secretKey);
@@ -83,6 +90,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       blobs,
       bus,
       home: options.home,
+      tasksDir: paths.tasks,
       env: options.env,
       version: options.version,
       clock,
@@ -93,7 +101,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     },
     options.concurrency ?? 2,
   );
+  let ready = false;
   const app = buildApp({
+    ready: () => ready,
     storage,
     blobs,
     bus,
@@ -122,6 +132,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   await engine.start();
   webhooks.start();
+  ready = true;
   let stopping: Promise<void> | null = null;
   return {
     url: `http://${host}:${address.port}`,

@@ -12,6 +12,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: "Conflicts with the object's state or an earlier request with the same Idempotency-Key.",
   413: "The upload is too large.",
   415: "The body is not of the expected type.",
+  503: "The server is starting; try again shortly.",
 };
 
 const ref = (schema: z.ZodType): Json => {

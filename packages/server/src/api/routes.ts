@@ -2,7 +2,6 @@ import type { z } from "zod";
 import {
   agentList,
   agentObject,
-  eventList,
   fileObject,
   healthObject,
   reportObject,
@@ -45,7 +44,7 @@ export const ROUTES = {
     summary: "Answers 200 once the server is ready.",
     response: healthObject,
     public: true,
-    errors: [],
+    errors: [503],
   },
   createAgent: {
     method: "post",

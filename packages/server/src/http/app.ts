@@ -36,7 +36,9 @@ export function buildApp(deps: AppDeps): Hono<Env> {
     c.json({ error: { type: "not_found_error", message: `no route ${c.req.method} ${c.req.path}` } }, 404),
   );
 
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/healthz", (c) =>
+    deps.ready?.() === false ? c.json({ status: "starting" }, 503) : c.json({ status: "ok" }),
+  );
   app.get("/v1/openapi.json", (c) => {
     openapi ??= JSON.stringify(openApiDocument(deps.version));
     return c.body(openapi, 200, { "content-type": "application/json" });

@@ -23,6 +23,8 @@ export type AppDeps = {
   /** Seconds between keep-alive comments on an event stream. */
   sseKeepAliveS: number;
   log: (line: string) => void;
+  /** False until the workers have started (GET /healthz answers 503 until then). */
+  ready?: () => boolean;
 };
 
 export type Env = { Bindings: HttpBindings; Variables: { key: ApiKeyRow } };

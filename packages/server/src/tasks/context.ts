@@ -10,6 +10,8 @@ export type TaskContext = {
   blobs: BlobStore;
   bus: TaskEventBus;
   home: string;
+  /** Where tasks' projects are unpacked (outside the home: the sandbox keeps the home read-only). */
+  tasksDir: string;
   env: NodeJS.ProcessEnv;
   version: string;
   clock: Clock;

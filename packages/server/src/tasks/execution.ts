@@ -109,7 +109,7 @@ export class TaskExecution {
         files.push(file);
       }
       const workspace = await prepareWorkspace({
-        home: ctx.home,
+        tasksDir: ctx.tasksDir,
         taskId: this.task.id,
         files,
         blobs: ctx.blobs,

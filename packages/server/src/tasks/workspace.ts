@@ -6,9 +6,9 @@ import { unpackArchive } from "../archive/unpack.js";
 import type { BlobStore } from "../storage/blobs.js";
 import type { FileRow } from "../storage/types.js";
 
-/** Where a task's project is unpacked: a folder of its own under the server's home. */
-export function taskDir(home: string, taskId: string): string {
-  return path.join(home, "serve", "tasks", taskId);
+/** Where a task's project is unpacked: a folder of its own in the server's tasks folder. */
+export function taskDir(tasksDir: string, taskId: string): string {
+  return path.join(tasksDir, taskId);
 }
 
 /**
@@ -17,13 +17,13 @@ export function taskDir(home: string, taskId: string): string {
  * only one (the usual layout of a tarball), else the folder itself. An uploaded `.git` is made safe.
  */
 export async function prepareWorkspace(args: {
-  home: string;
+  tasksDir: string;
   taskId: string;
   files: FileRow[];
   blobs: BlobStore;
   limits: ArchiveLimits;
 }): Promise<string> {
-  const root = path.join(taskDir(args.home, args.taskId), "project");
+  const root = path.join(taskDir(args.tasksDir, args.taskId), "project");
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { recursive: true });
   for (const file of args.files) await unpackArchive(args.blobs.path(file.blob_key), root, args.limits);

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import { guardedLookup } from "./address-policy.js";
+import ipaddr from "ipaddr.js";
+import { guardedLookup, isPublicAddress } from "./address-policy.js";
 
 export type SendResult = { ok: boolean; status: number | null; error: string | null };
 export type WebhookSender = (
@@ -22,6 +23,12 @@ export function httpSender(options: {
   return (url, headers, body) =>
     new Promise<SendResult>((resolve) => {
       const target = new URL(url);
+      // A literal address is connected to without a lookup: check it here.
+      const literal = target.hostname.replace(/^\[|\]$/g, "");
+      if (!options.allowPrivate && ipaddr.isValid(literal) && !isPublicAddress(literal)) {
+        resolve({ ok: false, status: null, error: `${literal} is not a public address` });
+        return;
+      }
       const client = target.protocol === "https:" ? https : http;
       let settled = false;
       const finish = (result: SendResult) => {
