@@ -5,7 +5,6 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import {
   type FakeModelServer,
   type RecordedRequest,
@@ -24,7 +23,8 @@ import { startTestPostgres, type TestPostgres } from "./postgres.js";
 import { testEnv, writeConfig } from "./server-harness.js";
 import { taskRow } from "./storage-rows.js";
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../cli/bin/nightshift.js");
+/** The built CLI (tests and benchmarks run from the repository's root). */
+const CLI = path.resolve("packages/cli/bin/nightshift.js");
 
 export type WorkerProcess = {
   child: ChildProcess;
