@@ -4,6 +4,7 @@ import { registerExecCommands } from "./commands/register-exec.js";
 import { registerInteractiveCommands } from "./commands/register-interactive.js";
 import { registerMcpCommands } from "./commands/register-mcp.js";
 import { registerServeCommands } from "./commands/register-serve.js";
+import { registerWorkerCommand } from "./commands/register-worker.js";
 import { registerRunCommands } from "./run/register-run.js";
 import { VERSION } from "./version.js";
 
@@ -67,6 +68,8 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
   registerServeCommands(program, (code) => {
     exitCode = code;
   });
+
+  registerWorkerCommand(program, (code) => (exitCode = code));
 
   registerInteractiveCommands(program, processIo, (code) => {
     exitCode = code;

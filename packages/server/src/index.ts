@@ -6,6 +6,7 @@
 
 export { openApiDocument } from "./api/openapi.js";
 export { withKeys } from "./keys/manage.js";
+export * from "./scaleout/index.js";
 export { DEFAULT_MAX_UPLOAD_BYTES, type RunningServer, type ServeOptions, startServer } from "./server.js";
 export { openSqliteStorage, StorageError } from "./storage/sqlite/sqlite-storage.js";
 export type { Storage, StorageOps } from "./storage/types.js";
