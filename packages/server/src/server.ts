@@ -10,15 +10,12 @@ import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS } from "./archive/limits.js"
 import { buildApp } from "./http/app.js";
 import { IDEMPOTENCY_TTL_MS } from "./http/idempotency.js";
 import { findWebRoot } from "./http/static.js";
-import { fileBlobStore } from "./storage/blobs.js";
+import { startServerWorkers } from "./server-workers.js";
+import { isPostgresUrl, openStorage } from "./storage/open-storage.js";
 import { serverPaths } from "./storage/paths.js";
 import { fileSecretBox } from "./storage/secrets.js";
-import { openSqliteStorage } from "./storage/sqlite/sqlite-storage.js";
 import type { Storage } from "./storage/types.js";
-import { TaskEngine } from "./tasks/engine.js";
 import { TaskEventBus } from "./tasks/event-bus.js";
-import { WebhookDispatcher } from "./webhooks/dispatcher.js";
-import { httpSender } from "./webhooks/send.js";
 
 export type ServeOptions = {
   home: string;
@@ -26,11 +23,11 @@ export type ServeOptions = {
   version: string;
   host?: string;
   port?: number;
-  /** The SQLite file (default $NIGHTSHIFT_HOME/serve.db). */
+  /** The SQLite file (default $NIGHTSHIFT_HOME/serve.db), or a postgres:// URL shared with `nightshift worker`s. */
   db?: string;
   /** Where tasks' projects are unpacked (default `<home>-tasks`; not inside the home). */
   tasksDir?: string;
-  /** Tasks worked on at once in this process. */
+  /** Tasks worked on at once in this process (0 with PostgreSQL: the API only). */
   concurrency?: number;
   /** Let webhooks go to loopback and private addresses (tests, a private network). */
   allowPrivateWebhooks?: boolean;
@@ -49,8 +46,6 @@ export type RunningServer = {
   url: string;
   port: number;
   storage: Storage;
-  engine: TaskEngine;
-  webhooks: WebhookDispatcher;
   /** Live task events (how many event streams listen, for tests of bounded resources). */
   bus: TaskEventBus;
   /** Stops accepting requests, drains the workers (running tasks checkpoint, to resume at the next start) and closes. */
@@ -70,46 +65,33 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       `the tasks folder ${paths.tasks} is inside NIGHTSHIFT_HOME, where sandboxed commands may not write; choose one outside it`,
     );
   refuseNestedRepository(paths.tasks);
-  const storage = openSqliteStorage(paths.db);
-  const box = fileSecretBox(paths.secretKey);
-  const blobs = fileBlobStore(paths.blobs);
+  const opened = await openStorage({ home: options.home, db: options.db });
+  const { storage, blobs } = opened;
   const bus = new TaskEventBus();
-  const webhooks = new WebhookDispatcher({
-    storage,
-    box,
+  const archiveLimits = options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS;
+  const workers = await startServerWorkers(opened, {
+    home: options.home,
+    tasksDir: paths.tasks,
+    env: options.env,
+    version: options.version,
+    concurrency: options.concurrency ?? 2,
+    url: isPostgresUrl(options.db) ? options.db : undefined,
+    allowPrivateWebhooks: options.allowPrivateWebhooks ?? false,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
+    progressIntervalMs: options.progressIntervalMs ?? 2000,
+    archiveLimits,
+    box: fileSecretBox(paths.secretKey),
+    bus,
     clock,
     log,
-    send: httpSender({
-      timeoutMs: options.webhookTimeoutMs ?? 15_000,
-      allowPrivate: options.allowPrivateWebhooks ?? false,
-      userAgent: `nightshift/${options.version}`,
-    }),
   });
-  const archiveLimits = options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS;
-  const engine = new TaskEngine(
-    {
-      storage,
-      blobs,
-      bus,
-      home: options.home,
-      tasksDir: paths.tasks,
-      env: options.env,
-      version: options.version,
-      clock,
-      archiveLimits,
-      log,
-      webhookQueued: () => webhooks.wake(),
-      progressIntervalMs: options.progressIntervalMs ?? 2000,
-    },
-    options.concurrency ?? 2,
-  );
   let ready = false;
   const app = buildApp({
     ready: () => ready,
     storage,
     blobs,
     bus,
-    engine,
+    engine: workers.scheduler,
     clock,
     home: options.home,
     version: options.version,
@@ -132,23 +114,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  await engine.start();
-  webhooks.start();
+  await workers.start();
   ready = true;
   let stopping: Promise<void> | null = null;
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
     storage,
-    engine,
-    webhooks,
     bus,
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await engine.drain();
-        await webhooks.stop();
+        await workers.stop();
         server.closeAllConnections();
         await closed;
         await storage.close();

@@ -46,9 +46,14 @@ export function registerServeCommands(program: Command, setExitCode: (code: numb
     .description("serve the task API: agents, uploads, tasks (runs), events, webhooks")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", integerFlag("--port", 0, 65535), 8080)
-    .option("--db <path>", "the SQLite database (default $NIGHTSHIFT_HOME/serve.db)")
+    .option("--db <path>", "the SQLite file (default $NIGHTSHIFT_HOME/serve.db) or a postgres:// URL")
     .option("--tasks-dir <dir>", "where tasks' projects are unpacked (default $NIGHTSHIFT_HOME-tasks)")
-    .option("--workers <n>", "tasks worked on at once", integerFlag("--workers", 1, 256), 2)
+    .option(
+      "--workers <n>",
+      "tasks worked on at once in this process (0 with PostgreSQL: the API only)",
+      integerFlag("--workers", 0, 256),
+      2,
+    )
     .option(
       "--allow-private-webhooks",
       "let webhooks go to loopback and private addresses (refused by default)",
@@ -68,7 +73,7 @@ export function registerServeCommands(program: Command, setExitCode: (code: numb
       'create an API key; prints the key and its webhook secret once ({"api_key","webhook_secret"})',
     )
     .requiredOption("--name <name>", "a name to recognise the key by")
-    .option("--db <path>", "the SQLite database (default $NIGHTSHIFT_HOME/serve.db)")
+    .option("--db <path>", "the SQLite file (default $NIGHTSHIFT_HOME/serve.db) or a postgres:// URL")
     .option("--json", "print JSON")
     .action(async (options: { name: string; db?: string; json?: boolean }) => {
       const loaded = await loadServe();
@@ -78,7 +83,7 @@ export function registerServeCommands(program: Command, setExitCode: (code: numb
   keys
     .command("list")
     .description("list API keys (never the keys themselves)")
-    .option("--db <path>", "the SQLite database (default $NIGHTSHIFT_HOME/serve.db)")
+    .option("--db <path>", "the SQLite file (default $NIGHTSHIFT_HOME/serve.db) or a postgres:// URL")
     .option("--json", "print JSON")
     .action(async (options: { db?: string; json?: boolean }) => {
       const loaded = await loadServe();
@@ -89,7 +94,7 @@ export function registerServeCommands(program: Command, setExitCode: (code: numb
     .command("revoke")
     .description("revoke an API key: requests with it are refused from now on")
     .argument("<key>", "the key's id (key_...) or its name")
-    .option("--db <path>", "the SQLite database (default $NIGHTSHIFT_HOME/serve.db)")
+    .option("--db <path>", "the SQLite file (default $NIGHTSHIFT_HOME/serve.db) or a postgres:// URL")
     .action(async (key: string, options: { db?: string }) => {
       const loaded = await loadServe();
       setExitCode(loaded ? await loaded.runKeysRevoke(key, options, commandIo()) : 1);

@@ -14,6 +14,12 @@ export async function runServeCommand(options: ServeCommandOptions, io: Io): Pro
   const home = nightshiftHome(io.env);
   fs.mkdirSync(home, { recursive: true });
   const log = (line: string) => io.stderr.write(`nightshift serve: ${line}\n`);
+  if (options.workers === 0 && !/^postgres(ql)?:\/\//i.test(options.db ?? "")) {
+    io.stderr.write(
+      "nightshift: serve: --workers 0 (the API only) needs --db postgres://… and `nightshift worker` processes to run the tasks\n",
+    );
+    return 2;
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({

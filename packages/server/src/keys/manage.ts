@@ -1,6 +1,6 @@
+import { openStorage } from "../storage/open-storage.js";
 import { serverPaths } from "../storage/paths.js";
 import { fileSecretBox } from "../storage/secrets.js";
-import { openSqliteStorage } from "../storage/sqlite/sqlite-storage.js";
 import type { ApiKeyRow } from "../storage/types.js";
 import { type CreatedKey, createApiKey } from "./api-keys.js";
 
@@ -15,7 +15,7 @@ export async function withKeys<T>(
   }) => Promise<T>,
 ): Promise<T> {
   const paths = serverPaths(home, db);
-  const storage = openSqliteStorage(paths.db);
+  const { storage } = await openStorage({ home, db });
   try {
     return await work({
       create: (name) => createApiKey(storage, fileSecretBox(paths.secretKey), name, Date.now()),

@@ -47,6 +47,8 @@ export type Delivery = { id: string; type: string; taskId: string };
 export type ScaleOutCluster = {
   pg: TestPostgres;
   url: string;
+  /** The home the seeded key and the server's secret key belong to (a `nightshift serve` may use it). */
+  apiHome: string;
   storage: PostgresStorage;
   blobs: SharedBlobStore;
   model: FakeModelServer;
@@ -126,6 +128,7 @@ export async function startScaleOutCluster(
   const cluster: ScaleOutCluster = {
     pg,
     url,
+    apiHome,
     storage,
     blobs,
     model,
