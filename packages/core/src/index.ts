@@ -39,4 +39,5 @@ export type {
   ToolResult,
 } from "./tools/tool.js";
 export { defineFunctionTool } from "./tools/tool.js";
+export type { WebSearchMode } from "./tools/web-search/tool.js";
 export { quoteArgv } from "./util/shell-quote.js";

@@ -39,7 +39,8 @@ export function addSessionOptions(command: Command): Command {
     .addOption(
       new Option("--local-provider <id>", "local provider for --oss").choices(["ollama", "lmstudio"]),
     )
-    .option("--strict-config", "unknown config.toml keys are errors, not warnings");
+    .option("--strict-config", "unknown config.toml keys are errors, not warnings")
+    .option("--search", "let the model search the web, live (the provider's hosted web_search tool)");
 }
 
 /** Options shared by `exec` and `exec resume` (given before or after `resume`, both count). */

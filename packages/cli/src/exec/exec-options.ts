@@ -22,6 +22,8 @@ export type ExecOptions = {
   localProvider?: "ollama" | "lmstudio";
   compact?: boolean;
   skipGitRepoCheck?: boolean;
+  /** `--search`: live web search for this session. */
+  search?: boolean;
 };
 
 export type ExecIo = {

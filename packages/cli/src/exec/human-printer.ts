@@ -102,6 +102,8 @@ function startedText(name: string, display: ToolDisplay | undefined): string {
       return `search ${display.pattern} in ${display.path}`;
     case "list":
       return `list ${display.path}`;
+    case "web_search":
+      return display.query ? `web search: ${display.query}` : "web search";
     default:
       return name;
   }
@@ -138,6 +140,14 @@ function completedLines(event: Completed, s: Style): string[] {
         ),
         ...diffPreview(change.diff, s),
       ]);
+    }
+    case "web_search": {
+      if (!event.success) return [bad(terminalSafe(firstLine(event.output) || "search failed"))];
+      const what =
+        display.action === "open_page" || display.action === "find"
+          ? `opened ${display.url ?? "a page"}`
+          : `searched: ${display.query}`;
+      return [ok(terminalSafe(what))];
     }
     case "search":
       return event.success

@@ -53,6 +53,7 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       localProvider: options.localProvider,
       strictConfig: options.strictConfig,
       outputSchema: options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined,
+      webSearch: options.search ? "live" : undefined,
     };
     const lastMessageFile = options.outputLastMessage
       ? LastMessageFile.open(options.outputLastMessage, io.cwd)

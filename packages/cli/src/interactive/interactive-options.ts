@@ -16,4 +16,6 @@ export type InteractiveOptions = {
   fullscreen?: boolean;
   addDir?: string[];
   strictConfig?: boolean;
+  /** `--search`: live web search for this session. */
+  search?: boolean;
 };

@@ -45,6 +45,7 @@ export async function runInteractiveCommand(options: InteractiveOptions, io: Exe
     localProvider: options.localProvider,
     writableRoots: options.addDir?.map((dir) => path.resolve(io.cwd, dir)),
     strictConfig: options.strictConfig,
+    webSearch: options.search ? "live" : undefined,
   };
   const host = {
     home: nightshiftHome(io.env),

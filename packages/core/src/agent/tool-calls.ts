@@ -32,6 +32,11 @@ export async function runToolCall(
   let result: ToolResult;
   if (!tool) {
     result = { success: false, output: `unsupported call: ${call.name} is not a tool of this session` };
+  } else if (tool.kind === "hosted") {
+    result = {
+      success: false,
+      output: `${call.name} is run by the model provider, not called as a function`,
+    };
   } else if (tool.kind === "custom" && call.type !== "custom_tool_call") {
     result = {
       success: false,
@@ -90,6 +95,7 @@ export async function runToolCall(
 
 /** A tool's own description of a starting call; a broken describe never breaks the call. */
 function describe(tool: Tool, input: unknown): ToolDisplay | undefined {
+  if (tool.kind === "hosted") return undefined;
   try {
     return (tool.describe as ((value: unknown) => ToolDisplay | undefined) | undefined)?.(input);
   } catch {

@@ -40,6 +40,7 @@ import { attachMcp } from "./mcp-attach.js";
 import { createModelClient } from "./model-client.js";
 import type { OssReporter } from "./oss/progress.js";
 import { Session } from "./session.js";
+import { resolveWebSearch, type WebSearchRequest } from "./web-search.js";
 
 /** What the host needs from its surroundings. Everything has a default but `home`, `env` and `version`. */
 export type HostDeps = {
@@ -84,6 +85,8 @@ export async function buildSession(args: {
   outputSchema?: Record<string, unknown>;
   maxOutputTokens?: number;
   extensions?: SessionExtensions;
+  /** What the face asked of web search (`--search`); absent: config.toml's `web_search`. */
+  webSearch?: WebSearchRequest;
 }): Promise<Session> {
   const { runtime, deps } = args;
   const env = deps.env;
@@ -123,6 +126,7 @@ export async function buildSession(args: {
       cachedInput: settingsToml.model_cached_input_price_per_million,
       output: settingsToml.model_output_price_per_million,
     },
+    imageInput: settingsToml.model_supports_images,
   });
   // Configured prices apply to the configured model; other models of a resumed session use the catalogue.
   const priceOf = (model: string) => (model === runtime.model ? info.prices : lookupModel(model).prices);
@@ -143,8 +147,16 @@ export async function buildSession(args: {
     if (mcp.manager?.capWarning) warnings.push(mcp.manager.capWarning);
     // Chat Completions carries only function tools: the freeform apply_patch cannot be offered there.
     const applyPatch = runtime.provider.wireApi === "chat" ? "function" : info.applyPatch;
+    const search = resolveWebSearch({
+      configured: settingsToml.web_search,
+      request: args.webSearch ?? { explicit: false },
+      provider: runtime.provider,
+      model: runtime.model,
+      policy,
+    });
+    if (search.warning) warnings.push(search.warning);
     const tools = new ToolRegistry([
-      ...builtinTools({ applyPatch }),
+      ...builtinTools({ applyPatch, webSearch: search.mode }),
       ...(args.extensions?.tools ?? []),
       ...mcp.initialTools,
     ]);

@@ -52,6 +52,17 @@ export type CustomToolCallOutputItem = {
 
 export type CompactionItem = { type: "compaction"; encrypted_content: string };
 
+/**
+ * A search the provider ran with its hosted `web_search` tool. Kept as the server sent it (less
+ * its `id`) and sent back as is: `action` is `{type: "search", query}`, `{type: "open_page", url}`
+ * or `{type: "find", url, pattern}`; other fields the server adds are carried along untouched.
+ */
+export type WebSearchCallItem = {
+  type: "web_search_call";
+  status?: string;
+  action?: { type?: string; query?: string; url?: string; pattern?: string; [key: string]: unknown };
+};
+
 export type ResponseItem =
   | MessageItem
   | ReasoningItem
@@ -59,7 +70,8 @@ export type ResponseItem =
   | FunctionCallOutputItem
   | CustomToolCallItem
   | CustomToolCallOutputItem
-  | CompactionItem;
+  | CompactionItem
+  | WebSearchCallItem;
 
 export type ToolCallItem = FunctionCallItem | CustomToolCallItem;
 

@@ -143,7 +143,15 @@ export type ToolDisplay =
       binary?: boolean;
     }
   | { kind: "search"; pattern: string; path: string; matches: number; files: number }
-  | { kind: "list"; path: string; entries: number; more: boolean };
+  | { kind: "list"; path: string; entries: number; more: boolean }
+  /** A search the provider ran (hosted web search): `action` is search, open_page or find. */
+  | {
+      kind: "web_search";
+      query: string;
+      action?: string;
+      url?: string;
+      status: "searching" | "completed" | "failed";
+    };
 
 export type ToolResult = {
   /** What the model sees. */
@@ -182,8 +190,14 @@ export type CustomTool = ToolCommon &
     execute(input: string, ctx: ToolContext): Promise<ToolResult>;
   };
 
+/**
+ * A tool the provider runs itself (the Responses API's `web_search`): only its spec is sent; the
+ * model's use of it comes back as output items of its own, never as a call for us to run.
+ */
+export type HostedTool = ToolCommon & { kind: "hosted"; spec: HostedToolSpec };
+
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of any schema
-export type Tool = FunctionTool<any> | CustomTool;
+export type Tool = FunctionTool<any> | CustomTool | HostedTool;
 
 export function defineFunctionTool<S extends z.ZodType>(
   tool: Omit<FunctionTool<S>, "kind">,
@@ -195,8 +209,12 @@ export function defineCustomTool(tool: Omit<CustomTool, "kind">): CustomTool {
   return { ...tool, kind: "custom" };
 }
 
+/** The spec of a provider-hosted tool, as sent. */
+export type HostedToolSpec = { type: "web_search"; external_web_access: boolean };
+
 /** The JSON sent in the request's `tools` array. Key order is fixed for cache stability. */
 export type ToolSpec =
+  | HostedToolSpec
   | {
       type: "function";
       name: string;
@@ -207,6 +225,7 @@ export type ToolSpec =
   | { type: "custom"; name: string; description: string; format: CustomTool["format"] };
 
 export function toolSpec(tool: Tool): ToolSpec {
+  if (tool.kind === "hosted") return tool.spec;
   if (tool.kind === "custom") {
     return { type: "custom", name: tool.name, description: tool.description, format: tool.format };
   }

@@ -70,6 +70,14 @@ export function toolLines(call: ToolCallView, p: Paint): string[] {
         `${mark} Listed ${p.bold(safe(display.path))}${running ? "" : p.dim(` — ${display.entries} entries${display.more ? " (more not shown)" : ""}`)}`,
         ...failure(call, p),
       ];
+    case "web_search": {
+      if (running) return [`${mark} ${p.bold("Searching the web")}`];
+      const what =
+        display.action === "open_page" || display.action === "find"
+          ? `Opened ${p.bold(safe(display.url ?? "a page"))}`
+          : `Searched the web for ${p.bold(safe(display.query))}`;
+      return [`${mark} ${what}`, ...failure(call, p)];
+    }
     default:
       return [
         `${mark} ${p.bold(safe(call.name))}`,

@@ -69,6 +69,10 @@ const settingsShape = {
   model_input_price_per_million: z.number().nonnegative().optional(),
   model_cached_input_price_per_million: z.number().nonnegative().optional(),
   model_output_price_per_million: z.number().nonnegative().optional(),
+  /** Whether the model takes images, when the catalogue does not know it (or knows it wrong). */
+  model_supports_images: z.boolean().optional(),
+  /** The provider's hosted web search: off, from the provider's cache, or live pages. */
+  web_search: z.enum(["disabled", "cached", "live"]).optional(),
 };
 
 export const profileSchema = z.object(settingsShape).strict();
