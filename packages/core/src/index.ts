@@ -37,7 +37,10 @@ export type {
   ToolContext,
   ToolDisplay,
   ToolResult,
+  UserInputCallback,
+  UserInputRequest,
+  UserInputResponse,
 } from "./tools/tool.js";
-export { defineFunctionTool } from "./tools/tool.js";
+export { defineFunctionTool, NO_ONE_IS_HERE } from "./tools/tool.js";
 export type { WebSearchMode } from "./tools/web-search/tool.js";
 export { quoteArgv } from "./util/shell-quote.js";

@@ -24,6 +24,8 @@ export type ExecOptions = {
   skipGitRepoCheck?: boolean;
   /** `--search`: live web search for this session. */
   search?: boolean;
+  /** `-i/--image`: image files attached to the prompt. */
+  image?: string[];
 };
 
 export type ExecIo = {

@@ -104,6 +104,8 @@ function startedText(name: string, display: ToolDisplay | undefined): string {
       return `list ${display.path}`;
     case "web_search":
       return display.query ? `web search: ${display.query}` : "web search";
+    case "question":
+      return `question for the user: ${display.question}`;
     default:
       return name;
   }
@@ -141,6 +143,14 @@ function completedLines(event: Completed, s: Style): string[] {
         ...diffPreview(change.diff, s),
       ]);
     }
+    case "question":
+      return display.status === "answered"
+        ? [ok(`answer: ${terminalSafe(display.answer ?? "")}`)]
+        : [
+            bad(
+              display.status === "unavailable" ? "no one here to answer: the model decides" : "not answered",
+            ),
+          ];
     case "web_search": {
       if (!event.success) return [bad(terminalSafe(firstLine(event.output) || "search failed"))];
       const what =

@@ -69,6 +69,9 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     session = options.resume
       ? await resumeSession(options.resume, spec, deps)
       : await createSession(spec, deps);
+    // Images are read, and refused when the model takes none, before anything is sent.
+    const images = (options.image ?? []).map((file) => path.resolve(io.cwd, file));
+    const input = images.length > 0 ? await session.userInput(prompt, images) : prompt;
 
     const controller = new AbortController();
     let stoppedBy: string | null = null;
@@ -93,7 +96,7 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       if (options.compact) {
         for await (const event of session.compact(controller.signal)) print(event);
       }
-      for await (const event of session.runTurn(prompt, { signal: controller.signal })) {
+      for await (const event of session.runTurn(input, { signal: controller.signal })) {
         print(event);
         if (event.type === "turn_completed") lastMessage = event.lastAgentMessage;
         if (event.type === "turn_failed" || event.type === "turn_stopped") failed = true;

@@ -1,4 +1,4 @@
-import type { ResponseItem, ToolCallItem } from "../model/items.js";
+import type { ContentPart, ResponseItem, ToolCallItem } from "../model/items.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import {
   parseToolArguments,
@@ -90,7 +90,7 @@ export async function runToolCall(
     output: result.output,
     display: result.display,
   });
-  return { call, output: outputItemFor(call, result.output), result };
+  return { call, output: outputItemFor(call, result.content ?? result.output), result };
 }
 
 /** A tool's own description of a starting call; a broken describe never breaks the call. */
@@ -108,8 +108,9 @@ function abortedResult(started: number): ToolResult {
   return { success: false, output: `aborted by user after ${secs}s` };
 }
 
-export function outputItemFor(call: ToolCallItem, output: string): ResponseItem {
-  return call.type === "custom_tool_call"
-    ? { type: "custom_tool_call_output", call_id: call.call_id, output }
-    : { type: "function_call_output", call_id: call.call_id, output };
+export function outputItemFor(call: ToolCallItem, output: string | ContentPart[]): ResponseItem {
+  if (call.type === "function_call") return { type: "function_call_output", call_id: call.call_id, output };
+  const text =
+    typeof output === "string" ? output : output.map((part) => ("text" in part ? part.text : "")).join("\n");
+  return { type: "custom_tool_call_output", call_id: call.call_id, output: text };
 }

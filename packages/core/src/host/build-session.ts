@@ -33,7 +33,7 @@ import { describeCause, makeDirectory } from "../session/storage-error.js";
 import type { SessionLog, SessionRef, SessionStore } from "../session/store.js";
 import { builtinTools } from "../tools/builtin.js";
 import { ToolRegistry } from "../tools/registry.js";
-import type { ApprovalCallback, Tool } from "../tools/tool.js";
+import { type ApprovalCallback, NO_ONE_IS_HERE, type Tool, type UserInputCallback } from "../tools/tool.js";
 import type { RuntimeConfig } from "./config/resolve.js";
 import { SetupError } from "./errors.js";
 import { attachMcp } from "./mcp-attach.js";
@@ -51,6 +51,11 @@ export type HostDeps = {
   version: string;
   /** Asked before side effects the policy does not allow on its own; default: deny (no one is there). */
   approve?: ApprovalCallback;
+  /**
+   * Asks the person at the face a question (the request_user_input tool); default: no one is
+   * here, and the model is told to decide itself. Never left waiting on a headless face.
+   */
+  requestUserInput?: UserInputCallback;
   clock?: Clock;
   random?: () => number;
   newId?: () => string;
@@ -156,7 +161,12 @@ export async function buildSession(args: {
     });
     if (search.warning) warnings.push(search.warning);
     const tools = new ToolRegistry([
-      ...builtinTools({ applyPatch, webSearch: search.mode }),
+      // Chat Completions tool messages carry text only: view_image needs the Responses wire.
+      ...builtinTools({
+        applyPatch,
+        webSearch: search.mode,
+        viewImage: info.imageInput && runtime.provider.wireApi === "responses",
+      }),
       ...(args.extensions?.tools ?? []),
       ...mcp.initialTools,
     ]);
@@ -262,6 +272,7 @@ export async function buildSession(args: {
         rollout: log,
         runCommand: createCommandRunner({ sandbox: probe, env, pins }),
         approve: deps.approve ?? denyAll,
+        requestUserInput: deps.requestUserInput ?? NO_ONE_IS_HERE,
         clock,
         random: deps.random ?? Math.random,
         env,

@@ -87,6 +87,31 @@ export function developerMessage(texts: string[]): MessageItem {
   return { type: "message", role: "developer", content: texts.map((text) => ({ type: "input_text", text })) };
 }
 
+/**
+ * What an image costs in context, as bytes of the 4-bytes-a-token estimates: the provider counts
+ * an image by its size in tiles (about 1,500 tokens at most, as it scales images), not by the
+ * length of its data URL.
+ */
+export const IMAGE_ESTIMATE_BYTES = 6_000;
+
+/**
+ * The size of an item for token estimates: its JSON length, with each image counted as
+ * IMAGE_ESTIMATE_BYTES instead of its data URL.
+ */
+export function estimatedBytes(item: ResponseItem, json: string): number {
+  const parts =
+    item.type === "message"
+      ? item.content
+      : item.type === "function_call_output" && Array.isArray(item.output)
+        ? item.output
+        : [];
+  let size = json.length;
+  for (const part of parts) {
+    if (part.type === "input_image") size += IMAGE_ESTIMATE_BYTES - part.image_url.length;
+  }
+  return Math.max(0, size);
+}
+
 export function messageText(item: MessageItem): string {
   return item.content.map((part) => (part.type === "input_image" ? "" : part.text)).join("");
 }

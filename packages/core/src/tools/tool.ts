@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { LoginShellSnapshot } from "../exec/login-shell.js";
 import type { PtySessionManager } from "../exec/pty-sessions.js";
+import type { ContentPart } from "../model/items.js";
 import type { ApprovalCache } from "../sandbox/approval.js";
 import type { BashParser } from "../sandbox/bash-script.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
@@ -23,6 +24,33 @@ export type ApprovalDecision = "approved" | "approved_for_session" | "denied" | 
 
 /** Asked by tools before a side effect the policy does not allow on its own. */
 export type ApprovalCallback = (request: ApprovalRequest) => Promise<ApprovalDecision>;
+
+/** A question request_user_input puts to the person at the face. */
+export type UserInputRequest = {
+  callId: string;
+  /** A short question. */
+  question: string;
+  /** Answers to choose from; the person may still answer in their own words. */
+  choices?: string[];
+};
+
+/** The person's answer: given, refused, or nobody there to ask (headless faces). */
+export type UserInputResponse =
+  | { status: "answered"; answer: string }
+  | { status: "declined" }
+  | { status: "unavailable" };
+
+/**
+ * Asks the person at the face (the TUI's prompt, an MCP client's elicitation). `signal` aborts
+ * when the turn is interrupted: the question is then withdrawn.
+ */
+export type UserInputCallback = (
+  request: UserInputRequest,
+  signal: AbortSignal,
+) => Promise<UserInputResponse>;
+
+/** The answer of a face with no one to ask: `exec`, `run`, any host that sets no callback. */
+export const NO_ONE_IS_HERE: UserInputCallback = async () => ({ status: "unavailable" });
 
 /** Streaming progress a tool may report while it runs (e.g. command output). */
 export type ToolProgress = { type: "output_delta"; text: string };
@@ -78,6 +106,8 @@ export type ToolContext = {
   policy: SandboxPolicy;
   approvalPolicy: ApprovalPolicy;
   approve: ApprovalCallback;
+  /** Asks the person at the face a question (request_user_input), on this call's signal; absent: no one is here. */
+  requestUserInput?: (request: Omit<UserInputRequest, "callId">) => Promise<UserInputResponse>;
   /** What the user approved "for this session". */
   approvalCache: ApprovalCache;
   /** The bash parser for command analysis, loaded on first use; undefined if it cannot load. */
@@ -144,6 +174,14 @@ export type ToolDisplay =
     }
   | { kind: "search"; pattern: string; path: string; matches: number; files: number }
   | { kind: "list"; path: string; entries: number; more: boolean }
+  /** A question to the user (request_user_input) and how it was answered. */
+  | {
+      kind: "question";
+      question: string;
+      choices?: string[];
+      status: "waiting" | "answered" | "declined" | "unavailable";
+      answer?: string;
+    }
   /** A search the provider ran (hosted web search): `action` is search, open_page or find. */
   | {
       kind: "web_search";
@@ -154,8 +192,13 @@ export type ToolDisplay =
     };
 
 export type ToolResult = {
-  /** What the model sees. */
+  /** What the model sees (and faces show). */
   output: string;
+  /**
+   * What the model sees instead of `output` when it is more than text (view_image's image): the
+   * output item then carries these content parts. Function tools only.
+   */
+  content?: ContentPart[];
   success: boolean;
   /** Structured details for the faces (JSON events, UI). Never sent to the model. */
   display?: ToolDisplay;
