@@ -18,4 +18,6 @@ export type InteractiveOptions = {
   strictConfig?: boolean;
   /** `--search`: live web search for this session. */
   search?: boolean;
+  /** `-i/--image`: image files attached to the first message. */
+  image?: string[];
 };

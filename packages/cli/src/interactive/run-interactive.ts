@@ -65,6 +65,7 @@ export async function runInteractiveCommand(options: InteractiveOptions, io: Exe
           ? { kind: "pick" }
           : { kind: "resume", query: options.resume },
     prompt: options.prompt,
+    images: options.image?.map((file) => path.resolve(io.cwd, file)),
     stdin,
     stdout,
     stderr: io.stderr as NodeJS.WriteStream,
