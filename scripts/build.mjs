@@ -17,7 +17,14 @@ const common = {
   logLevel: "warning",
   // Native addons and packages that locate files next to themselves stay external; Ink loads
   // react-devtools-core only under DEV=true, which nightshift never sets.
-  external: ["node-pty", "@vscode/ripgrep", "web-tree-sitter", "tree-sitter-bash", "react-devtools-core"],
+  external: [
+    "node-pty",
+    "@vscode/ripgrep",
+    "web-tree-sitter",
+    "tree-sitter-bash",
+    "react-devtools-core",
+    "sharp",
+  ],
   banner: {
     js: 'import { createRequire as __nsCreateRequire } from "node:module"; const require = __nsCreateRequire(import.meta.url);',
   },

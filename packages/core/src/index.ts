@@ -39,7 +39,11 @@ export type {
   ToolContext,
   ToolDisplay,
   ToolResult,
+  UserInputCallback,
+  UserInputRequest,
+  UserInputResponse,
 } from "./tools/tool.js";
-export { defineFunctionTool } from "./tools/tool.js";
+export { defineFunctionTool, NO_ONE_IS_HERE } from "./tools/tool.js";
+export type { WebSearchMode } from "./tools/web-search/tool.js";
 export { quoteArgv } from "./util/shell-quote.js";
 export { type RecordedChanges, readSessionChanges } from "./workspace/session-changes.js";

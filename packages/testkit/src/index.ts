@@ -8,6 +8,7 @@ export {
   scenario,
   text,
   userMessage,
+  webSearchCall,
 } from "./builders.js";
 export { cachedTokensFor, commonPrefixChars, estimateTokens, promptSegments } from "./cache.js";
 export { decodeCompactionBlob, isRealUserMessage } from "./compact.js";

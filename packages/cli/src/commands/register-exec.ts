@@ -9,6 +9,11 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** `-i a.png -i b.png` or `-i a.png,b.png`, as Codex takes them. */
+function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(",").filter((entry) => entry !== "")];
+}
+
 export type Io = {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
@@ -46,7 +51,14 @@ export function addSessionOptions(command: Command): Command {
     .addOption(
       new Option("--local-provider <id>", "local provider for --oss").choices(["ollama", "lmstudio"]),
     )
-    .option("--strict-config", "unknown config.toml keys are errors, not warnings");
+    .option("--strict-config", "unknown config.toml keys are errors, not warnings")
+    .option("--search", "let the model search the web, live (the provider's hosted web_search tool)")
+    .option(
+      "-i, --image <file>",
+      "attach an image (PNG, JPEG, GIF, WebP) to the first message, repeatable",
+      collectList,
+      [],
+    );
 }
 
 /** Options shared by `exec` and `exec resume` (given before or after `resume`, both count). */

@@ -24,6 +24,10 @@ export type ExecOptions = {
   localProvider?: "ollama" | "lmstudio";
   compact?: boolean;
   skipGitRepoCheck?: boolean;
+  /** `--search`: live web search for this session. */
+  search?: boolean;
+  /** `-i/--image`: image files attached to the prompt. */
+  image?: string[];
 };
 
 export type ExecIo = {

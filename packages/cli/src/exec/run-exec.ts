@@ -67,6 +67,7 @@ export async function runExecCommand(
       outputSchema:
         extras.outputSchema ??
         (options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined),
+      webSearch: options.search ? "live" : undefined,
     };
     const lastMessageFile = options.outputLastMessage
       ? LastMessageFile.open(options.outputLastMessage, io.cwd)
@@ -82,6 +83,9 @@ export async function runExecCommand(
     session = options.resume
       ? await resumeSession(options.resume, spec, deps)
       : await createSession(spec, deps);
+    // Images are read, and refused when the model takes none, before anything is sent.
+    const images = (options.image ?? []).map((file) => path.resolve(io.cwd, file));
+    const input = images.length > 0 ? await session.userInput(prompt, images) : prompt;
 
     const controller = new AbortController();
     let stoppedBy: string | null = null;
@@ -106,7 +110,7 @@ export async function runExecCommand(
       if (options.compact) {
         for await (const event of session.compact(controller.signal)) print(event);
       }
-      for await (const event of session.runTurn(prompt, { signal: controller.signal })) {
+      for await (const event of session.runTurn(input, { signal: controller.signal })) {
         print(event);
         if (event.type === "turn_completed") lastMessage = event.lastAgentMessage;
         if (event.type === "turn_failed" || event.type === "turn_stopped") failed = true;

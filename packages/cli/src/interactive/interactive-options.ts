@@ -18,4 +18,8 @@ export type InteractiveOptions = {
   fullscreen?: boolean;
   addDir?: string[];
   strictConfig?: boolean;
+  /** `--search`: live web search for this session. */
+  search?: boolean;
+  /** `-i/--image`: image files attached to the first message. */
+  image?: string[];
 };

@@ -21,7 +21,17 @@ const stdioServer = (name: string, args: string[], extra = "") =>
     "",
   ].join("\n");
 
-const BUILTINS = ["shell", "write_stdin", "update_plan", "apply_patch", "read_file", "list_dir", "grep"];
+const BUILTINS = [
+  "shell",
+  "write_stdin",
+  "update_plan",
+  "request_user_input",
+  "apply_patch",
+  "view_image",
+  "read_file",
+  "list_dir",
+  "grep",
+];
 const RESOURCE_TOOLS = ["list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource"];
 
 let h: Harness;

@@ -142,14 +142,14 @@ export class Agent implements TurnScope {
 
   contextTokens(): number {
     const last = this.#deps.ledger.last;
-    const json = this.#history.json;
-    if (!last || this.#lengthAtLastUsage < 0 || this.#lengthAtLastUsage > json.length) {
+    const sizes = this.#history.sizes;
+    if (!last || this.#lengthAtLastUsage < 0 || this.#lengthAtLastUsage > sizes.length) {
       let bytes = this.instructions.length + this.#deps.tools.specsJson().length;
-      for (const text of json) bytes += text.length;
+      for (const size of sizes) bytes += size;
       return Math.ceil(bytes / 4);
     }
     let bytes = 0;
-    for (let i = this.#lengthAtLastUsage; i < json.length; i++) bytes += json[i]!.length;
+    for (let i = this.#lengthAtLastUsage; i < sizes.length; i++) bytes += sizes[i]!;
     return last.input_tokens + last.output_tokens + Math.ceil(bytes / 4);
   }
 

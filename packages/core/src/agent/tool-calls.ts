@@ -1,4 +1,4 @@
-import type { ResponseItem, ToolCallItem } from "../model/items.js";
+import type { ContentPart, ResponseItem, ToolCallItem } from "../model/items.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import {
   parseToolArguments,
@@ -35,6 +35,11 @@ export async function runToolCall(
   let result: ToolResult;
   if (!tool) {
     result = { success: false, output: `unsupported call: ${call.name} is not a tool of this session` };
+  } else if (tool.kind === "hosted") {
+    result = {
+      success: false,
+      output: `${call.name} is run by the model provider, not called as a function`,
+    };
   } else if (tool.kind === "custom" && call.type !== "custom_tool_call") {
     result = {
       success: false,
@@ -88,11 +93,12 @@ export async function runToolCall(
     output: result.output,
     display: result.display,
   });
-  return { call, output: outputItemFor(call, result.output), result };
+  return { call, output: outputItemFor(call, result.content ?? result.output), result };
 }
 
 /** A tool's own description of a starting call; a broken describe never breaks the call. */
 function describe(tool: Tool, input: unknown): ToolDisplay | undefined {
+  if (tool.kind === "hosted") return undefined;
   try {
     return (tool.describe as ((value: unknown) => ToolDisplay | undefined) | undefined)?.(input);
   } catch {
@@ -105,8 +111,9 @@ function abortedResult(started: number, clock: Clock): ToolResult {
   return { success: false, output: `aborted by user after ${secs}s` };
 }
 
-export function outputItemFor(call: ToolCallItem, output: string): ResponseItem {
-  return call.type === "custom_tool_call"
-    ? { type: "custom_tool_call_output", call_id: call.call_id, output }
-    : { type: "function_call_output", call_id: call.call_id, output };
+export function outputItemFor(call: ToolCallItem, output: string | ContentPart[]): ResponseItem {
+  if (call.type === "function_call") return { type: "function_call_output", call_id: call.call_id, output };
+  const text =
+    typeof output === "string" ? output : output.map((part) => ("text" in part ? part.text : "")).join("\n");
+  return { type: "custom_tool_call_output", call_id: call.call_id, output: text };
 }

@@ -1,4 +1,4 @@
-import type { ToolContext } from "../tools/tool.js";
+import { NO_ONE_IS_HERE, type ToolContext } from "../tools/tool.js";
 import type { AgentDeps, TurnSettings } from "./agent.js";
 import type { AgentEvent } from "./events.js";
 
@@ -29,6 +29,8 @@ export function toolContextFor(args: {
       if (decision === "abort") args.onAbortAnswer();
       return decision;
     },
+    requestUserInput: (request) =>
+      (deps.requestUserInput ?? NO_ONE_IS_HERE)({ callId, ...request }, args.signal),
     approvalCache: deps.approvalCache,
     bashParser: deps.bashParser,
     runCommand: deps.runCommand,

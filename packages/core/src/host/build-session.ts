@@ -36,7 +36,7 @@ import { describeCause, makeDirectory } from "../session/storage-error.js";
 import type { SessionLog, SessionRef, SessionStore } from "../session/store.js";
 import { builtinTools } from "../tools/builtin.js";
 import { ToolRegistry } from "../tools/registry.js";
-import type { ApprovalCallback, Tool } from "../tools/tool.js";
+import { type ApprovalCallback, NO_ONE_IS_HERE, type Tool, type UserInputCallback } from "../tools/tool.js";
 import { SessionChanges } from "../workspace/session-changes.js";
 import { onCompactionClient } from "./compaction-model.js";
 import type { RuntimeConfig } from "./config/resolve.js";
@@ -46,6 +46,7 @@ import { attachMcp } from "./mcp-attach.js";
 import { buildSessionModels, type FallbackRecord } from "./model-gateway.js";
 import type { OssReporter } from "./oss/progress.js";
 import { Session } from "./session.js";
+import { resolveWebSearch, type WebSearchRequest } from "./web-search.js";
 
 /** What the host needs from its surroundings. Everything has a default but `home`, `env` and `version`. */
 export type HostDeps = {
@@ -56,6 +57,11 @@ export type HostDeps = {
   version: string;
   /** Asked before side effects the policy does not allow on its own; default: deny (no one is there). */
   approve?: ApprovalCallback;
+  /**
+   * Asks the person at the face a question (the request_user_input tool); default: no one is
+   * here, and the model is told to decide itself. Never left waiting on a headless face.
+   */
+  requestUserInput?: UserInputCallback;
   clock?: Clock;
   random?: () => number;
   newId?: () => string;
@@ -99,6 +105,8 @@ export async function buildSession(args: {
   recordChanges?: boolean;
   /** The role of the session's requests in its usage breakdown (default "work"). */
   role?: string;
+  /** What the face asked of web search (`--search`); absent: config.toml's `web_search`. */
+  webSearch?: WebSearchRequest;
 }): Promise<Session> {
   const { runtime, deps } = args;
   const env = deps.env;
@@ -162,8 +170,21 @@ export async function buildSession(args: {
     // Chat Completions carries only function tools: the freeform apply_patch cannot be offered
     // when any of the session's models is reached that way.
     const applyPatch = models.chatWire ? "function" : info.applyPatch;
+    const search = resolveWebSearch({
+      configured: settingsToml.web_search,
+      request: args.webSearch ?? { explicit: false },
+      provider: runtime.provider,
+      model: runtime.model,
+      policy,
+    });
+    if (search.warning) warnings.push(search.warning);
     const tools = new ToolRegistry([
-      ...builtinTools({ applyPatch }),
+      // Chat Completions tool messages carry text only: view_image needs the Responses wire.
+      ...builtinTools({
+        applyPatch,
+        webSearch: search.mode,
+        viewImage: info.imageInput && runtime.provider.wireApi === "responses",
+      }),
       ...(args.extensions?.tools ?? []),
       ...mcp.initialTools,
     ]);
@@ -291,6 +312,7 @@ export async function buildSession(args: {
           clock,
         }),
         approve: deps.approve ?? denyAll,
+        requestUserInput: deps.requestUserInput ?? NO_ONE_IS_HERE,
         clock,
         random: deps.random ?? Math.random,
         env,

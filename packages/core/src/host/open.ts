@@ -3,6 +3,7 @@ import path from "node:path";
 import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
 import { loadRollout } from "../session/rollout-reader.js";
 import type { SessionQuery, SessionRef } from "../session/store.js";
+import type { WebSearchMode } from "../tools/web-search/tool.js";
 import { buildSession, type HostDeps, type SessionExtensions, storeOf } from "./build-session.js";
 import { clampToCeiling, type SessionCeiling } from "./ceiling.js";
 import { loadConfig } from "./config/load.js";
@@ -10,6 +11,7 @@ import { type CliOverrides, type RuntimeConfig, resolveRuntimeConfig } from "./c
 import { SetupError } from "./errors.js";
 import { ensureOssReady } from "./oss/ready.js";
 import type { Session } from "./session.js";
+import { webSearchRequest } from "./web-search.js";
 
 /** How to configure a session: config.toml, then these, as Codex's flags would. */
 export type SessionSpec = {
@@ -49,6 +51,11 @@ export type SessionSpec = {
   compactModel?: string;
   /** What the session's requests are for in its usage breakdown (default "work"; e.g. a run's "plan"). */
   role?: string;
+  /**
+   * The provider's hosted web search for this session (`--search`: "live"), over config.toml's
+   * `web_search`. Asked for here, live search stays live even with the sandbox's network off.
+   */
+  webSearch?: WebSearchMode;
 };
 
 /**
@@ -108,6 +115,7 @@ export async function createSession(spec: SessionSpec, deps: HostDeps): Promise<
     extensions: spec.extensions,
     recordChanges: spec.recordChanges,
     role: spec.role,
+    webSearch: webSearchRequest(spec),
   });
   session.warnings.unshift(...warnings);
   return session;
@@ -145,6 +153,7 @@ export async function resumeSession(
     extensions: spec.extensions,
     recordChanges: spec.recordChanges,
     role: spec.role,
+    webSearch: webSearchRequest(spec),
   });
   session.warnings.unshift(...warnings);
   return session;

@@ -1,15 +1,18 @@
+import path from "node:path";
 import type { Agent, CommandOptions, TurnSettings } from "../agent/agent.js";
 import type { AgentEvent, SessionEvent } from "../agent/events.js";
 import type { TurnLimits } from "../agent/turn-limits.js";
 import { type UsageBreakdownRow, usageByModelLines, usageSummaryLine } from "../context/ledger.js";
+import { loadImage } from "../images/load-image.js";
 import { type ModelInfo, modelOutputBudgetBytes } from "../model/catalog.js";
 import type { ReasoningEffort } from "../model/client.js";
-import type { ResponseItem, Usage } from "../model/items.js";
+import { type ContentPart, type ResponseItem, type Usage, userMessage } from "../model/items.js";
 import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
 import type { SessionRef, SessionStore } from "../session/store.js";
 import type { CommandResult } from "../tools/tool.js";
 import type { SessionChanges } from "../workspace/session-changes.js";
 import type { RuntimeConfig } from "./config/resolve.js";
+import { SetupError } from "./errors.js";
 import type { FallbackRecord } from "./model-gateway.js";
 import { notifyTurnComplete } from "./notify.js";
 
@@ -123,6 +126,36 @@ export class Session {
     return this.#models.fallbackLabels;
   }
 
+  /** Whether the model takes images (the catalogue's capability, or `model_supports_images`). */
+  get acceptsImages(): boolean {
+    return this.#model.imageInput;
+  }
+
+  /**
+   * The user's message with image files attached (PNG, JPEG, GIF or WebP, scaled down above the
+   * provider's limits), ready for `runTurn`. Relative paths are taken from the session's folder.
+   * A SetupError says what is wrong (a model that takes no images, a file that is not an image,
+   * too large or unreadable) before anything is sent.
+   */
+  async userInput(text: string, images: readonly string[] = []): Promise<ResponseItem[]> {
+    if (images.length === 0) return [userMessage(text)];
+    const refusal = this.#imageRefusal();
+    if (refusal) throw new SetupError(refusal);
+    const parts: ContentPart[] = [];
+    for (const image of images) {
+      const loaded = await loadImage(path.resolve(this.settings.cwd, image));
+      if ("error" in loaded) throw new SetupError(`cannot attach an image: ${loaded.error}`);
+      parts.push(loaded.part);
+    }
+    if (text !== "") parts.push({ type: "input_text", text });
+    return [{ type: "message", role: "user", content: parts }];
+  }
+
+  #imageRefusal(): string | null {
+    if (this.#model.imageInput) return null;
+    return `model ${this.settings.model} does not take images (so says nightshift's model catalogue): pick a model that does, or set model_supports_images = true in config.toml if this one can`;
+  }
+
   /** `show_raw_agent_reasoning` from config, when set. */
   get showRawReasoning(): boolean | undefined {
     return this.#runtime.settings.show_raw_agent_reasoning;
@@ -157,6 +190,9 @@ export class Session {
     input: string | ResponseItem[],
     options: { signal: AbortSignal; limits?: TurnLimits },
   ): AsyncGenerator<SessionEvent> {
+    // An image the model cannot take fails here, before any request.
+    const refusal = typeof input === "string" || !input.some(hasImage) ? null : this.#imageRefusal();
+    if (refusal) throw new SetupError(refusal);
     // A turn that can change nothing (read-only, never asking to escalate) needs no snapshots.
     const { policy, approvalPolicy } = this.settings;
     const changes = policy.mode === "read-only" && approvalPolicy === "never" ? null : this.#changes;
@@ -281,6 +317,10 @@ export class Session {
     this.#closed = true;
     await this.#close();
   }
+}
+
+function hasImage(item: ResponseItem): boolean {
+  return item.type === "message" && item.content.some((part) => part.type === "input_image");
 }
 
 function textOf(item: ResponseItem): string[] {

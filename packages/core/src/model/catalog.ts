@@ -22,6 +22,8 @@ export type ModelInfo = {
   applyPatch: "freeform" | "function";
   /** Budget for one tool output as the model sees it. */
   truncation: { mode: "tokens" | "bytes"; limit: number };
+  /** Takes images in its input (`input_image` parts): `-i/--image` and the view_image tool. */
+  imageInput: boolean;
   /** Whether the model is known; unknown ones get safe defaults and a warning. */
   known: boolean;
 };
@@ -40,6 +42,7 @@ const openaiReasoning = (contextWindow: number, prices: ModelPrices, extra: Part
   parallelToolCalls: true,
   applyPatch: "freeform",
   truncation: { mode: "tokens", limit: 10_000 },
+  imageInput: true,
   ...extra,
 });
 
@@ -51,6 +54,7 @@ const local = (contextWindow: number, extra: Partial<Entry> = {}): Entry => ({
   parallelToolCalls: false,
   applyPatch: "function",
   truncation: { mode: "bytes", limit: 10_000 },
+  imageInput: false,
   ...extra,
 });
 
@@ -109,7 +113,7 @@ const CATALOG: Record<string, Entry> = {
   "qwen3-coder": local(262_144),
   "qwen2.5-coder": local(32_768),
   qwen3: local(40_960),
-  gemma3: local(131_072),
+  gemma3: local(131_072, { imageInput: true }),
   "mistral-small": local(131_072),
   "deepseek-r1": local(131_072),
   devstral: local(131_072),
@@ -125,6 +129,7 @@ const UNKNOWN: Entry = {
   parallelToolCalls: false,
   applyPatch: "function",
   truncation: { mode: "bytes", limit: 10_000 },
+  imageInput: false,
 };
 
 const PREFIXES = Object.keys(CATALOG).sort((a, b) => b.length - a.length);
@@ -135,6 +140,8 @@ export type ModelOverrides = {
   prices?: Partial<ModelPrices>;
   /** Whether the model takes reasoning parameters (and returns encrypted reasoning). */
   reasoning?: boolean;
+  /** `model_supports_images` from config: for a model the catalogue does not know, or knows wrong. */
+  imageInput?: boolean;
 };
 
 /** Looks a model up; unknown models get conservative defaults and `known: false`. */
@@ -162,6 +169,7 @@ export function lookupModel(slug: string, overrides: ModelOverrides = {}): Model
     prices,
     reasoning,
     defaultReasoningEffort: reasoning ? entry.defaultReasoningEffort : undefined,
+    imageInput: overrides.imageInput ?? entry.imageInput,
     known: key !== undefined,
   };
 }

@@ -38,5 +38,6 @@ export function describeModel(
       output: top.model_output_price_per_million ?? table.output_price_per_million,
     },
     reasoning: table.reasoning ?? (known ? undefined : place.wireApi === "responses"),
+    imageInput: top.model_supports_images,
   });
 }

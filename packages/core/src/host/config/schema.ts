@@ -100,6 +100,10 @@ const settingsShape = {
   fallback_models: z.array(modelEntry).max(8).optional(),
   /** The model that writes compaction summaries (default: the session's model). */
   compact_model: modelEntry.optional(),
+  /** Whether the model takes images, when the catalogue does not know it (or knows it wrong). */
+  model_supports_images: z.boolean().optional(),
+  /** The provider's hosted web search: off, from the provider's cache, or live pages. */
+  web_search: z.enum(["disabled", "cached", "live"]).optional(),
 };
 
 export const profileSchema = z.object(settingsShape).strict();
