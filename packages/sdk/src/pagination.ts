@@ -5,12 +5,15 @@ import type { Page } from "./types.js";
  * of every page (the next page starts after the last id of the one before).
  */
 export class PagePromise<T extends { id: string }> implements PromiseLike<Page<T>>, AsyncIterable<T> {
-  #first: Promise<Page<T>> | null = null;
+  readonly #first: Promise<Page<T>>;
 
-  constructor(private readonly fetchPage: (after: string | undefined) => Promise<Page<T>>) {}
+  /** The first page is asked for at once. */
+  constructor(private readonly fetchPage: (after: string | undefined) => Promise<Page<T>>) {
+    this.#first = fetchPage(undefined);
+    this.#first.catch(() => {}); // reported to whoever awaits or iterates
+  }
 
   #page(): Promise<Page<T>> {
-    this.#first ??= this.fetchPage(undefined);
     return this.#first;
   }
 
@@ -20,6 +23,14 @@ export class PagePromise<T extends { id: string }> implements PromiseLike<Page<T
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.#page().then(onfulfilled, onrejected);
+  }
+
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<Page<T> | B> {
+    return this.#page().catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<Page<T>> {
+    return this.#page().finally(onfinally);
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {

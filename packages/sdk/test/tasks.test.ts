@@ -1,20 +1,31 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentTask, type AgentTaskEvent, Nightshift, NotFoundError } from "../src/index.js";
 import { projectTarGz } from "./helpers/archives.js";
+import { startFaultyProxy } from "./helpers/faulty-proxy.js";
+import { manualTimers } from "./helpers/manual-timers.js";
 import { diligentModel } from "./helpers/model-script.js";
 import { startTaskServer, type TaskServer } from "./helpers/task-server.js";
 
 const GATE = path.join(os.tmpdir(), `ns-sdk-gate-${process.pid}-${Date.now()}`);
 let h: TaskServer;
 let client: Nightshift;
+let hooks: {
+  url: string;
+  received: Promise<{ body: string; headers: http.IncomingHttpHeaders }>;
+  close(): void;
+};
 beforeAll(async () => {
   h = await startTaskServer(diligentModel({ gateFile: GATE }));
-  client = new Nightshift({ apiKey: h.key.api_key, baseURL: h.url });
+  client = new Nightshift({ apiKey: h.key.api_key, baseURL: h.url, webhookSecret: h.key.webhook_secret });
+  hooks = await webhookReceiver();
 });
 afterAll(async () => {
+  hooks?.close();
   await h?.close();
   fs.rmSync(GATE, { force: true });
 });
@@ -40,6 +51,7 @@ describe("the SDK against the real server: a task from upload to artifact", { ti
         output_format: "zip",
         verify_command: "grep -q ok base.txt",
         metadata: { ticket: "42" },
+        webhook_url: hooks.url,
       },
       { idempotencyKey: "sdk-task-1" },
     );
@@ -52,6 +64,7 @@ describe("the SDK against the real server: a task from upload to artifact", { ti
         output_format: "zip",
         verify_command: "grep -q ok base.txt",
         metadata: { ticket: "42" },
+        webhook_url: hooks.url,
       },
       { idempotencyKey: "sdk-task-1" },
     );
@@ -110,6 +123,31 @@ describe("the SDK against the real server: a task from upload to artifact", { ti
     expect(report.markdown.length).toBeGreaterThan(0);
     expect(report.data.status).toBe("completed");
 
+    // The webhook: signed with the key's secret, verified by the SDK.
+    const hook = await hooks.received;
+    expect(client.webhooks.unwrap(hook.body, hook.headers)).toMatchObject({
+      type: "agent_task.completed",
+      data: { id: task.id, status: "completed" },
+    });
+    expect(() => client.webhooks.unwrap(hook.body.replace("completed", "failed"), hook.headers)).toThrow(
+      /signature/,
+    );
+
+    // A stream that breaks after each event is picked up again after the last one seen.
+    const proxy = await startFaultyProxy(h.url);
+    try {
+      const timers = manualTimers();
+      const flaky = new Nightshift({ apiKey: h.key.api_key, baseURL: proxy.url, timers });
+      proxy.faults.push(...seqs.map(() => ({ kind: "cut-after-first-event" as const })));
+      const resumed: number[] = [];
+      for await (const event of flaky.agentTasks.events(task.id)) resumed.push(event.seq);
+      expect(resumed).toEqual(seqs);
+      expect(proxy.seen.length).toBe(seqs.length + 1);
+      expect(timers.sleeps).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+
     // Lists: the task is there, by status, and walking every page finds it.
     const listed = await client.agentTasks.list({ status: ["completed"], limit: 1 });
     expect(listed.data.map((t) => t.id)).toEqual([task.id]);
@@ -160,3 +198,30 @@ describe("the SDK against the real server: a task from upload to artifact", { ti
     }
   });
 });
+
+/** A webhook endpoint on 127.0.0.1: the first delivery, as received. */
+async function webhookReceiver() {
+  let deliver: (hook: { body: string; headers: http.IncomingHttpHeaders }) => void = () => {};
+  const received = new Promise<{ body: string; headers: http.IncomingHttpHeaders }>((resolve) => {
+    deliver = resolve;
+  });
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => {
+      body += chunk.toString("utf8");
+    });
+    req.on("end", () => {
+      res.end("ok");
+      deliver({ body, headers: req.headers });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
