@@ -1,3 +1,5 @@
+import type { AgentTask } from "./types.js";
+
 /** Every error the SDK throws is a NightshiftError. */
 export class NightshiftError extends Error {
   override name = "NightshiftError";
@@ -98,7 +100,7 @@ export class WaitTimeoutError extends NightshiftError {
   override name = "WaitTimeoutError";
   constructor(
     message: string,
-    readonly task: unknown,
+    readonly task: AgentTask,
   ) {
     super(message);
   }
