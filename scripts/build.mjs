@@ -1,6 +1,6 @@
 // Bundles the CLI (and the fake model server's CLI) with esbuild. Heavy modules are split into
 // chunks that load only when a command needs them.
-import { readFileSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -40,6 +40,8 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   define: { NIGHTSHIFT_VERSION: JSON.stringify(version), "process.env.NODE_ENV": '"production"' },
 });
+// The page `nightshift serve` answers GET / with: found beside the bundle (dist/web).
+cpSync(path.join(root, "packages/server/web"), path.join(root, "packages/cli/dist/web"), { recursive: true });
 
 const testkitBuild = path.join(root, "packages/testkit/build.mjs");
 try {

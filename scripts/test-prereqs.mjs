@@ -1,8 +1,8 @@
 // Before `npm test`: the programs the tests use for real (bubblewrap for the sandbox, faketime for
 // the 24-hour run, tmux for the terminal interface, unshare for storage faults, git, PostgreSQL for
-// the scale-out tests, which start a throwaway cluster of their own). Missing ones
-// are installed with apt-get when this machine allows it (root, or sudo without a password);
-// otherwise the tests stop at once with the exact command to run.
+// the scale-out tests, which start a throwaway cluster of their own, chromium for the serve page).
+// Missing ones are installed with apt-get when this machine allows it (root, or sudo without a
+// password); otherwise the tests stop at once with the exact command to run.
 import { spawnSync } from "node:child_process";
 
 const NEEDED = [
@@ -11,6 +11,7 @@ const NEEDED = [
   { program: "tmux", pkg: "tmux" },
   { program: "unshare", pkg: "util-linux" },
   { program: "git", pkg: "git" },
+  { program: "chromium", pkg: "chromium" },
   // Debian keeps PostgreSQL's server programs off PATH.
   { program: "initdb", pkg: "postgresql", probe: "ls /usr/lib/postgresql/*/bin/initdb" },
 ];
