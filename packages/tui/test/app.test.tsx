@@ -117,6 +117,7 @@ describe("the interactive interface on a real session", { timeout: 60_000 }, () 
     h = await startTui(scenario(reply(touch("made.txt", "c1")), reply(text("done")), reply(text("ok"))));
     h.type("make it", KEY.enter);
     await h.waitFor("• done");
+    await h.idle();
     expect(fs.existsSync(path.join(h.workspace, "made.txt"))).toBe(true);
     h.type("/undo", KEY.enter);
     await h.waitFor('Undid the files of "make it": removed made.txt.');
@@ -171,12 +172,14 @@ describe("slash commands that talk to the host", () => {
     );
     h.type("hello", KEY.enter);
     await h.waitFor("• first answer");
+    await h.idle();
     h.type("/compact", KEY.enter);
     await h.waitFor(/Context compacted \(manual\)/);
     h.type("/init", KEY.enter);
     await h.waitFor("• wrote AGENTS.md");
     expect(h.screen()).toContain("› /init");
     expect(JSON.stringify(h.server.requests.at(-1)!.body!.input)).toContain("Write an AGENTS.md file");
+    await h.idle();
     fs.writeFileSync(path.join(h.workspace, "AGENTS.md"), "# rules\n");
     h.type("/init", KEY.enter);
     await h.waitFor("AGENTS.md already exists");

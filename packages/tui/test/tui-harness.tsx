@@ -29,6 +29,8 @@ export type TuiHarness = {
   raw(): string;
   /** Waits (polling, bounded) until the screen shows `text`. */
   waitFor(text: string | RegExp): Promise<void>;
+  /** Waits (polling, bounded) until no turn or job is running: the turn's answer shows a bit before it ends. */
+  idle(): Promise<void>;
   /** Sends keys to the interface. */
   type(...keys: string[]): void;
   close(): Promise<void>;
@@ -119,6 +121,9 @@ export async function startTui(
         .catch((err: Error) => {
           throw new Error(`the screen never showed ${String(text)}:\n${screen()}`, { cause: err });
         });
+    },
+    async idle() {
+      await vi.waitFor(() => expect(controller.busy).toBeNull(), { timeout: 15_000, interval: 10 });
     },
     type(...keys) {
       for (const key of keys) ink.stdin.write(key);

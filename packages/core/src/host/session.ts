@@ -26,6 +26,8 @@ export type SessionModelsView = {
   fallbacks: readonly FallbackRecord[];
 };
 
+const TURN_ENDS = new Set<string>(["turn_completed", "turn_stopped", "turn_failed"]);
+
 /** What a face may change between turns; the next turn tells the model what changed. */
 export type SettingsChange = {
   model?: string;
@@ -198,10 +200,18 @@ export class Session {
     const changes = policy.mode === "read-only" && approvalPolicy === "never" ? null : this.#changes;
     // Recording is best effort: without git the turn runs and `nightshift apply` says so.
     await changes?.beforeTurn().catch(() => {});
+    let recorded = changes === null;
     try {
-      yield* this.#runTurn(input, options);
+      for await (const event of this.#runTurn(input, options)) {
+        // The workspace is recorded before the turn's end is told: once a face sees it, the turn is over.
+        if (!recorded && TURN_ENDS.has(event.type)) {
+          recorded = true;
+          await changes?.afterTurn().catch(() => {});
+        }
+        yield event;
+      }
     } finally {
-      await changes?.afterTurn().catch(() => {});
+      if (!recorded) await changes?.afterTurn().catch(() => {});
     }
   }
 

@@ -6,7 +6,7 @@ export type Clock = {
   /**
    * Calls `fire` once this clock's time has moved `ms` forward; returns a cancel function. A test
    * clock whose short sleeps pass at once (back-offs) must still keep timers until their time.
-   * Absent: timers are made from `sleep`.
+   * Absent: timers are real (setTimeout).
    */
   startTimer?(ms: number, fire: () => void): () => void;
 };
@@ -30,21 +30,13 @@ export const systemClock: Clock = {
 
 /**
  * Calls `fire` once `ms` have passed on `clock` (the engine's timers: idle timeouts, process
- * supervision, terminal yields); returns a function that cancels it. On an injected clock the timer
- * fires when that clock's time does, so tests run hours of timeouts in no real time.
+ * supervision, terminal yields); returns a function that cancels it. A clock with its own
+ * `startTimer` (a test's manual clock) fires them when its time does, so tests run hours of
+ * timeouts in no real time; any other clock gets real timers, so a clock whose sleeps pass at once
+ * never makes a timeout fire early.
  */
 export function startTimer(clock: Clock, ms: number, fire: () => void): () => void {
-  if (clock === systemClock) {
-    const handle = setTimeout(fire, ms);
-    return () => clearTimeout(handle);
-  }
   if (clock.startTimer) return clock.startTimer(ms, fire);
-  const cancel = new AbortController();
-  clock.sleep(ms, cancel.signal).then(
-    () => {
-      if (!cancel.signal.aborted) fire();
-    },
-    () => {},
-  );
-  return () => cancel.abort();
+  const handle = setTimeout(fire, ms);
+  return () => clearTimeout(handle);
 }
