@@ -9,6 +9,7 @@ export { listRuns, type RunSummary, runStatus } from "./list.js";
 export { DEFAULTS as RUN_DEFAULTS, type RunOptions, RunOptionsError } from "./options.js";
 export type { RunReport } from "./report/report.js";
 export { type RunDeps, type RunResult, resumeRun, startRun } from "./run.js";
+export { type RunSnapshot, readRunSnapshot, resolveRunId } from "./snapshot.js";
 export { runPaths, runsDir } from "./state/paths.js";
 export { RunBusyError } from "./state/run-lock.js";
 export { RunStateError } from "./state/run-store.js";
