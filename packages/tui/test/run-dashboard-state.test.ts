@@ -17,7 +17,10 @@ describe("the run dashboard's state", () => {
   it("follows a run from start to completion: stages, current stage, checkpoint, ending", () => {
     const ev = runEvents(T0);
     const s = fold([
-      { type: "run", event: ev({ type: "run.started", run_id: "r1", task: "do it", workspace: "/w", resumed: false }) },
+      {
+        type: "run",
+        event: ev({ type: "run.started", run_id: "r1", task: "do it", workspace: "/w", resumed: false }),
+      },
       {
         type: "run",
         event: ev({
@@ -29,7 +32,10 @@ describe("the run dashboard's state", () => {
           ],
         }),
       },
-      { type: "run", event: ev({ type: "run.stage", stage_id: "s1", title: "first", status: "in_progress" }) },
+      {
+        type: "run",
+        event: ev({ type: "run.stage", stage_id: "s1", title: "first", status: "in_progress" }),
+      },
     ]);
     expect(s.runId).toBe("r1");
     expect(s.stages.map((x) => x.status)).toEqual(["in_progress", "pending"]);
@@ -39,15 +45,29 @@ describe("the run dashboard's state", () => {
 
     const ev2 = runEvents(T0 + 60_000);
     const later = [
-      { type: "run", event: ev2({ type: "run.stage", stage_id: "s1", title: "first", status: "done" }, T0 + 60_000) },
+      {
+        type: "run",
+        event: ev2({ type: "run.stage", stage_id: "s1", title: "first", status: "done" }, T0 + 60_000),
+      },
       {
         type: "run",
         event: ev2(
-          { type: "run.checkpoint", n: 1, commit: "abc", green: true, at_s: 60, cost_usd: 0.5, reason: "stage s1 done" },
+          {
+            type: "run.checkpoint",
+            n: 1,
+            commit: "abc",
+            green: true,
+            at_s: 60,
+            cost_usd: 0.5,
+            reason: "stage s1 done",
+          },
           T0 + 60_000,
         ),
       },
-      { type: "run", event: ev2({ type: "run.stage", stage_id: "s2", title: "second", status: "in_progress" }) },
+      {
+        type: "run",
+        event: ev2({ type: "run.stage", stage_id: "s2", title: "second", status: "in_progress" }),
+      },
     ] satisfies DashboardAction[];
     const mid = later.reduce(reduceDashboard, s);
     expect(currentStageId(mid)).toBe("s2");
@@ -57,7 +77,13 @@ describe("the run dashboard's state", () => {
     const end = reduceDashboard(mid, {
       type: "run",
       event: ev2(
-        { type: "run.completed", run_id: "r1", status: "completed", report: "/r/report.json", artifact: null },
+        {
+          type: "run.completed",
+          run_id: "r1",
+          status: "completed",
+          report: "/r/report.json",
+          artifact: null,
+        },
         T0 + 120_000,
       ),
     });
@@ -65,7 +91,9 @@ describe("the run dashboard's state", () => {
     expect(end.ending).toMatchObject({ status: "completed", report: "/r/report.json" });
     // The stage it stopped in stays marked; without one, nothing is.
     expect(currentStageId(end)).toBe("s2");
-    expect(currentStageId({ ...end, stages: end.stages.map((x) => ({ ...x, status: "done" as const })) })).toBeNull();
+    expect(
+      currentStageId({ ...end, stages: end.stages.map((x) => ({ ...x, status: "done" as const })) }),
+    ).toBeNull();
     // The clock stops with the run.
     expect(dashboardFigures(end, T0 + 999_000).workedMs).toBe(120_000);
   });
@@ -74,7 +102,14 @@ describe("the run dashboard's state", () => {
     const s = fold([
       {
         type: "snapshot",
-        snapshot: snapshot({ hours: 1, max_cost: 4, hourly_fee: 2, active_ms: 600_000, tokens_usd: 1, saved_at: T0 }),
+        snapshot: snapshot({
+          hours: 1,
+          max_cost: 4,
+          hourly_fee: 2,
+          active_ms: 600_000,
+          tokens_usd: 1,
+          saved_at: T0,
+        }),
       },
     ]);
     const f = dashboardFigures(s, T0 + 600_000);
@@ -93,7 +128,10 @@ describe("the run dashboard's state", () => {
       { type: "snapshot", snapshot: snapshot({ active_ms: 100_000, saved_at: T0 + 100_000 }) },
       {
         type: "run",
-        event: ev({ type: "run.guard", kind: "stuck", at_s: 50, action: "nudge", detail: "same command" }, T0 + 50_000),
+        event: ev(
+          { type: "run.guard", kind: "stuck", at_s: 50, action: "nudge", detail: "same command" },
+          T0 + 50_000,
+        ),
       },
     ]);
     expect(s.worked).toEqual({ ms: 100_000, at: T0 + 100_000 });
@@ -138,21 +176,42 @@ describe("the run dashboard's state", () => {
       }),
     });
     expect(s.step).toEqual({ kind: "patch", text: "patch a.ts, b.ts", state: "ok" });
-    s = reduceDashboard(s, { type: "session", event: sessionEvent({ type: "agent_message", text: "Done\n  with   it" }) });
+    s = reduceDashboard(s, {
+      type: "session",
+      event: sessionEvent({ type: "agent_message", text: "Done\n  with   it" }),
+    });
     expect(s.step).toEqual({ kind: "message", text: "Done with it", state: "ok" });
     // Deltas and other events leave the step alone.
-    expect(reduceDashboard(s, { type: "session", event: sessionEvent({ type: "agent_message_delta", itemId: "i", delta: "x" }) })).toBe(s);
+    expect(
+      reduceDashboard(s, {
+        type: "session",
+        event: sessionEvent({ type: "agent_message_delta", itemId: "i", delta: "x" }),
+      }),
+    ).toBe(s);
   });
 
   it("keeps the latest guards, rollbacks, budget warnings and failed verifications as notes", () => {
     const ev = runEvents(T0);
     const s = fold([
-      { type: "run", event: ev({ type: "run.guard", kind: "stuck", at_s: 61, action: "nudge", detail: "same error" }) },
-      { type: "run", event: ev({ type: "run.rollback", from: 3, to: 1, reason: "tests broke", at_s: 125 }) },
-      { type: "run", event: ev({ type: "run.budget", kind: "warning", percent: 50, spent_usd: 5, max_cost: 10 }) },
       {
         type: "run",
-        event: ev({ type: "run.verification", stage_id: "s1", passed: false, results: [], regressions: ["verify#1"], failing: [] }),
+        event: ev({ type: "run.guard", kind: "stuck", at_s: 61, action: "nudge", detail: "same error" }),
+      },
+      { type: "run", event: ev({ type: "run.rollback", from: 3, to: 1, reason: "tests broke", at_s: 125 }) },
+      {
+        type: "run",
+        event: ev({ type: "run.budget", kind: "warning", percent: 50, spent_usd: 5, max_cost: 10 }),
+      },
+      {
+        type: "run",
+        event: ev({
+          type: "run.verification",
+          stage_id: "s1",
+          passed: false,
+          results: [],
+          regressions: ["verify#1"],
+          failing: [],
+        }),
       },
       { type: "note", note: { tone: "info", text: "SIGINT: wrapping up" } },
     ]);
@@ -174,7 +233,11 @@ describe("the run dashboard's state", () => {
     const ended = fold([
       {
         type: "snapshot",
-        snapshot: snapshot({ live: false, phase: "ended", ending: { status: "budget_exceeded", reason: "out of money" } }),
+        snapshot: snapshot({
+          live: false,
+          phase: "ended",
+          ending: { status: "budget_exceeded", reason: "out of money" },
+        }),
       },
     ]);
     expect(statusLabel(ended)).toBe("budget exceeded");

@@ -1,7 +1,11 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import { createPaint } from "../src/render/paint.js";
-import { type DashboardAction, initialDashboard, reduceDashboard } from "../src/run-dashboard/dashboard-state.js";
+import {
+  type DashboardAction,
+  initialDashboard,
+  reduceDashboard,
+} from "../src/run-dashboard/dashboard-state.js";
 import { RunDashboard, visibleStages } from "../src/run-dashboard/RunDashboard.js";
 import { createTheme, ThemeContext } from "../src/ui/theme.js";
 import { runEvents, sessionEvent, snapshot } from "./run-dashboard-events.js";
@@ -15,19 +19,53 @@ function midRun(stageCount = 3) {
   const actions: DashboardAction[] = [
     {
       type: "snapshot",
-      snapshot: snapshot({ hours: 2, max_cost: 10, hourly_fee: 1, tokens_usd: 2, active_ms: 0, saved_at: T0 }),
+      snapshot: snapshot({
+        hours: 2,
+        max_cost: 10,
+        hourly_fee: 1,
+        tokens_usd: 2,
+        active_ms: 0,
+        saved_at: T0,
+      }),
     },
-    { type: "run", event: ev({ type: "run.started", run_id: "20260501-213000-abcdef", task: "port the parser to TypeScript", workspace: "/w", resumed: false }) },
     {
       type: "run",
-      event: ev({ type: "run.plan", fallback: false, stages: ids.map((id) => ({ id, title: `write ${id}`, acceptance: [] })) }),
+      event: ev({
+        type: "run.started",
+        run_id: "20260501-213000-abcdef",
+        task: "port the parser to TypeScript",
+        workspace: "/w",
+        resumed: false,
+      }),
+    },
+    {
+      type: "run",
+      event: ev({
+        type: "run.plan",
+        fallback: false,
+        stages: ids.map((id) => ({ id, title: `write ${id}`, acceptance: [] })),
+      }),
     },
     { type: "run", event: ev({ type: "run.stage", stage_id: "s1", title: "write s1", status: "done" }) },
     {
       type: "run",
-      event: ev({ type: "run.checkpoint", n: 2, commit: "c", green: true, at_s: 300, cost_usd: 1.5, reason: "stage s1 done" }, T0 + 300_000),
+      event: ev(
+        {
+          type: "run.checkpoint",
+          n: 2,
+          commit: "c",
+          green: true,
+          at_s: 300,
+          cost_usd: 1.5,
+          reason: "stage s1 done",
+        },
+        T0 + 300_000,
+      ),
     },
-    { type: "run", event: ev({ type: "run.stage", stage_id: "s2", title: "write s2", status: "in_progress" }) },
+    {
+      type: "run",
+      event: ev({ type: "run.stage", stage_id: "s2", title: "write s2", status: "in_progress" }),
+    },
     {
       type: "session",
       event: sessionEvent({
@@ -35,19 +73,43 @@ function midRun(stageCount = 3) {
         callId: "c1",
         name: "shell",
         input: {},
-        display: { kind: "command", command: "npm test -- parser", exitCode: null, output: "", status: "running" },
+        display: {
+          kind: "command",
+          command: "npm test -- parser",
+          exitCode: null,
+          output: "",
+          status: "running",
+        },
       }),
     },
-    { type: "run", event: ev({ type: "run.guard", kind: "stuck", at_s: 400, action: "nudge", detail: "the same failing test" }) },
+    {
+      type: "run",
+      event: ev({
+        type: "run.guard",
+        kind: "stuck",
+        at_s: 400,
+        action: "nudge",
+        detail: "the same failing test",
+      }),
+    },
   ];
   return actions.reduce(reduceDashboard, initialDashboard());
 }
 
-function draw(state: ReturnType<typeof midRun>, opts: { color: boolean; columns: number; rows: number; now: number }) {
+function draw(
+  state: ReturnType<typeof midRun>,
+  opts: { color: boolean; columns: number; rows: number; now: number },
+) {
   const paint = createPaint(opts.color);
   return render(
     <ThemeContext.Provider value={createTheme(paint, (c) => c)}>
-      <RunDashboard state={state} now={opts.now} columns={opts.columns} rows={opts.rows} hint="Ctrl-C cancels the run" />
+      <RunDashboard
+        state={state}
+        now={opts.now}
+        columns={opts.columns}
+        rows={opts.rows}
+        hint="Ctrl-C cancels the run"
+      />
     </ThemeContext.Provider>,
   );
 }
@@ -101,7 +163,16 @@ describe("the run dashboard on screen", () => {
     const ev = runEvents(T0 + 700_000);
     const ended = reduceDashboard(midRun(), {
       type: "run",
-      event: ev({ type: "run.completed", run_id: "20260501-213000-abcdef", status: "cancelled", report: "/r", artifact: null }, T0 + 700_000),
+      event: ev(
+        {
+          type: "run.completed",
+          run_id: "20260501-213000-abcdef",
+          status: "cancelled",
+          report: "/r",
+          artifact: null,
+        },
+        T0 + 700_000,
+      ),
     });
     const paint = createPaint(false);
     const ink = render(
@@ -118,9 +189,17 @@ describe("the run dashboard on screen", () => {
 });
 
 describe("visibleStages", () => {
-  const stages = Array.from({ length: 10 }, (_, i) => ({ id: `s${i}`, title: "", status: "pending" as const }));
+  const stages = Array.from({ length: 10 }, (_, i) => ({
+    id: `s${i}`,
+    title: "",
+    status: "pending" as const,
+  }));
   it("keeps all stages that fit, and a window with counts otherwise", () => {
-    expect(visibleStages(stages.slice(0, 3), "s1", 5)).toEqual({ shown: stages.slice(0, 3), before: 0, after: 0 });
+    expect(visibleStages(stages.slice(0, 3), "s1", 5)).toEqual({
+      shown: stages.slice(0, 3),
+      before: 0,
+      after: 0,
+    });
     const w = visibleStages(stages, "s5", 5);
     expect(w.shown.map((s) => s.id)).toEqual(["s4", "s5", "s6"]);
     expect(w).toMatchObject({ before: 4, after: 3 });

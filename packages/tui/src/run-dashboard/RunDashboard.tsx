@@ -100,7 +100,8 @@ export function RunDashboard({
   const barWidth = Math.max(10, Math.min(40, columns - 50));
   const step = state.step;
   const checkpoint = state.checkpoint;
-  const tone = (t: "info" | "warn" | "bad") => (t === "bad" ? hue("red") : t === "warn" ? hue("yellow") : undefined);
+  const tone = (t: "info" | "warn" | "bad") =>
+    t === "bad" ? hue("red") : t === "warn" ? hue("yellow") : undefined;
 
   return (
     <Box flexDirection="column" width={columns}>
@@ -147,7 +148,10 @@ export function RunDashboard({
       <Row label="Checkpoint">
         {checkpoint ? (
           <Text>
-            #{checkpoint.n} <Text color={hue(checkpoint.green ? "green" : "yellow")}>{checkpoint.green ? "green" : "not green"}</Text>
+            #{checkpoint.n}{" "}
+            <Text color={hue(checkpoint.green ? "green" : "yellow")}>
+              {checkpoint.green ? "green" : "not green"}
+            </Text>
             {" · "}
             {workTime(checkpoint.atS)} into the run
             {checkpoint.at !== null ? ` (${ago(now - checkpoint.at)})` : ""}

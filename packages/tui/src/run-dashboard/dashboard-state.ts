@@ -158,7 +158,12 @@ function reduceSnapshot(state: DashboardState, snap: RunSnapshot): DashboardStat
   return next;
 }
 
-function setStage(stages: DashboardStage[], id: string, title: string, status: StageStatus): DashboardStage[] {
+function setStage(
+  stages: DashboardStage[],
+  id: string,
+  title: string,
+  status: StageStatus,
+): DashboardStage[] {
   if (!stages.some((s) => s.id === id)) return [...stages, { id, title, status }];
   return stages.map((s) => (s.id === id ? { ...s, title: title || s.title, status } : s));
 }
@@ -190,7 +195,9 @@ function reduceRunEvent(state: DashboardState, e: RunEvent): DashboardState {
           status: state.stages.find((old) => old.id === s.id)?.status ?? "pending",
         })),
       };
-      return e.fallback ? withNote(next, { tone: "warn", text: "no valid plan in time: a fallback plan" }) : next;
+      return e.fallback
+        ? withNote(next, { tone: "warn", text: "no valid plan in time: a fallback plan" })
+        : next;
     }
     case "run.stage": {
       const next: DashboardState = {
@@ -199,23 +206,37 @@ function reduceRunEvent(state: DashboardState, e: RunEvent): DashboardState {
         stages: setStage(state.stages, e.stage_id, e.title, e.status),
       };
       if (e.status === "in_progress")
-        next.step = { kind: "runner", text: `working on ${e.stage_id}: ${oneLine(e.title)}`, state: "running" };
+        next.step = {
+          kind: "runner",
+          text: `working on ${e.stage_id}: ${oneLine(e.title)}`,
+          state: "running",
+        };
       if (e.status === "failed")
-        return withNote(next, { tone: "bad", text: `stage ${e.stage_id} failed${e.summary ? `: ${oneLine(e.summary)}` : ""}` });
+        return withNote(next, {
+          tone: "bad",
+          text: `stage ${e.stage_id} failed${e.summary ? `: ${oneLine(e.summary)}` : ""}`,
+        });
       return next;
     }
     case "run.verification": {
       const what = e.stage_id ? `verification of ${e.stage_id}` : "baseline";
       const next: DashboardState = {
         ...state,
-        step: { kind: "runner", text: `${what} ${e.passed ? "passed" : "failed"}`, state: e.passed ? "ok" : "failed" },
+        step: {
+          kind: "runner",
+          text: `${what} ${e.passed ? "passed" : "failed"}`,
+          state: e.passed ? "ok" : "failed",
+        },
       };
       if (e.passed || e.stage_id === null) return next;
       const why = [
         e.failing.length ? `failing: ${e.failing.join(", ")}` : "",
         e.regressions.length ? `regressions: ${e.regressions.join(", ")}` : "",
       ].filter(Boolean);
-      return withNote(next, { tone: "bad", text: `${what} failed${why.length ? ` (${why.join("; ")})` : ""}` });
+      return withNote(next, {
+        tone: "bad",
+        text: `${what} failed${why.length ? ` (${why.join("; ")})` : ""}`,
+      });
     }
     case "run.checkpoint":
       return anchored(
@@ -279,7 +300,11 @@ function reduceSessionEvent(state: DashboardState, e: SessionEvent): DashboardSt
         const exit = done && display.exitCode ? ` (exit ${display.exitCode})` : "";
         step = { kind: "command", text: `$ ${oneLine(display.command)}${exit}`, state: "running" };
       } else if (display?.kind === "patch") {
-        step = { kind: "patch", text: `patch ${display.changes.map((c) => c.path).join(", ")}`, state: "running" };
+        step = {
+          kind: "patch",
+          text: `patch ${display.changes.map((c) => c.path).join(", ")}`,
+          state: "running",
+        };
       } else {
         step = { kind: "tool", text: e.name, state: "running" };
       }
@@ -287,7 +312,9 @@ function reduceSessionEvent(state: DashboardState, e: SessionEvent): DashboardSt
       return { ...state, step };
     }
     case "agent_message":
-      return e.text.trim() ? { ...state, step: { kind: "message", text: oneLine(e.text), state: "ok" } } : state;
+      return e.text.trim()
+        ? { ...state, step: { kind: "message", text: oneLine(e.text), state: "ok" } }
+        : state;
     default:
       return state;
   }

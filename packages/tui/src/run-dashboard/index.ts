@@ -10,5 +10,10 @@ export {
   reduceDashboard,
   statusLabel,
 } from "./dashboard-state.js";
-export { type DashboardHandle, type DashboardOptions, type Every, mountRunDashboard } from "./mount-dashboard.js";
+export {
+  type DashboardHandle,
+  type DashboardOptions,
+  type Every,
+  mountRunDashboard,
+} from "./mount-dashboard.js";
 export { RunDashboard } from "./RunDashboard.js";

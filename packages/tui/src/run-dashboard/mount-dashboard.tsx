@@ -1,7 +1,12 @@
 import { type Instance, render } from "ink";
 import { createPaint, wantsColor } from "../render/paint.js";
 import { createTheme, ThemeContext } from "../ui/theme.js";
-import { type DashboardAction, type DashboardState, initialDashboard, reduceDashboard } from "./dashboard-state.js";
+import {
+  type DashboardAction,
+  type DashboardState,
+  initialDashboard,
+  reduceDashboard,
+} from "./dashboard-state.js";
 import { RunDashboard } from "./RunDashboard.js";
 
 /** Repeats `tick` every `ms` until the returned function is called (injected, so tests drive time). */
