@@ -11,8 +11,12 @@ import { git } from "../packages/runner/src/git/git.js";
 import { openWorkspaceRepo } from "../packages/runner/src/git/workspace-repo.js";
 import { type RunEvent, startRun } from "../packages/runner/src/index.js";
 import { runPaths } from "../packages/runner/src/state/paths.js";
-import { ManualClock } from "../packages/runner/test/helpers/manual-clock.js";
-import { type RecordedRequest, type StepSpec, startFakeModelServer } from "../packages/testkit/src/index.js";
+import {
+  ManualClock,
+  type RecordedRequest,
+  type StepSpec,
+  startFakeModelServer,
+} from "../packages/testkit/src/index.js";
 import { fmtMs, median, table } from "./stats.js";
 
 const STEP_MS = 4 * 60_000;
@@ -165,7 +169,7 @@ for (let i = 1; i <= 5; i++) {
 }
 
 // 2. The simulated 24-hour run.
-const clock = new ManualClock();
+const clock = new ManualClock({ autoAdvanceMs: 5_000 });
 const project = makeProject();
 const events: RunEvent[] = [];
 const maxCost = 40;
@@ -192,7 +196,7 @@ const runWallMs = performance.now() - t0;
 const report = result.report;
 
 // 3. The same number of requests through a bare session (the engine without the runner).
-const bareClock = new ManualClock();
+const bareClock = new ManualClock({ autoAdvanceMs: 5_000 });
 const bareCount = Math.min(report.requests, 200);
 let served = 0;
 const bareWallMs = await withServer(

@@ -1,6 +1,6 @@
 // Bundles the CLI (and the fake model server's CLI) with esbuild. Heavy modules are split into
 // chunks that load only when a command needs them.
-import { readFileSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -17,7 +17,14 @@ const common = {
   logLevel: "warning",
   // Native addons and packages that locate files next to themselves stay external; Ink loads
   // react-devtools-core only under DEV=true, which nightshift never sets.
-  external: ["node-pty", "@vscode/ripgrep", "web-tree-sitter", "tree-sitter-bash", "react-devtools-core"],
+  external: [
+    "node-pty",
+    "@vscode/ripgrep",
+    "web-tree-sitter",
+    "tree-sitter-bash",
+    "react-devtools-core",
+    "sharp",
+  ],
   banner: {
     js: 'import { createRequire as __nsCreateRequire } from "node:module"; const require = __nsCreateRequire(import.meta.url);',
   },
@@ -33,6 +40,8 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   define: { NIGHTSHIFT_VERSION: JSON.stringify(version), "process.env.NODE_ENV": '"production"' },
 });
+// The page `nightshift serve` answers GET / with: found beside the bundle (dist/web).
+cpSync(path.join(root, "packages/server/web"), path.join(root, "packages/cli/dist/web"), { recursive: true });
 
 const testkitBuild = path.join(root, "packages/testkit/build.mjs");
 try {

@@ -22,7 +22,8 @@ const installed = (name) => {
 const dependencies = Object.fromEntries(
   ["@vscode/ripgrep", "web-tree-sitter", "tree-sitter-bash"].map((name) => [name, `^${installed(name)}`]),
 );
-const optionalDependencies = { "node-pty": `^${installed("node-pty")}` };
+// Without them the package still works: no terminal sessions, images sent unresized.
+const optionalDependencies = { "node-pty": `^${installed("node-pty")}`, sharp: `^${installed("sharp")}` };
 
 rmSync(out, { recursive: true, force: true });
 const stage = path.join(out, "package");

@@ -1,7 +1,8 @@
 // Before `npm test`: the programs the tests use for real (bubblewrap for the sandbox, faketime for
-// the 24-hour run, tmux for the terminal interface, unshare for storage faults, git). Missing ones
-// are installed with apt-get when this machine allows it (root, or sudo without a password);
-// otherwise the tests stop at once with the exact command to run.
+// the 24-hour run, tmux for the terminal interface, unshare for storage faults, git, PostgreSQL for
+// the scale-out tests, which start a throwaway cluster of their own, chromium for the serve page).
+// Missing ones are installed with apt-get when this machine allows it (root, or sudo without a
+// password); otherwise the tests stop at once with the exact command to run.
 import { spawnSync } from "node:child_process";
 
 const NEEDED = [
@@ -10,10 +11,14 @@ const NEEDED = [
   { program: "tmux", pkg: "tmux" },
   { program: "unshare", pkg: "util-linux" },
   { program: "git", pkg: "git" },
+  { program: "chromium", pkg: "chromium" },
+  // Debian keeps PostgreSQL's server programs off PATH.
+  { program: "initdb", pkg: "postgresql", probe: "ls /usr/lib/postgresql/*/bin/initdb" },
 ];
 
-const has = (program) => spawnSync("sh", ["-c", `command -v ${program}`], { stdio: "ignore" }).status === 0;
-const missing = () => NEEDED.filter(({ program }) => !has(program));
+const succeeds = (script) => spawnSync("sh", ["-c", script], { stdio: "ignore" }).status === 0;
+const has = (program) => succeeds(`command -v ${program}`);
+const missing = () => NEEDED.filter(({ program, probe }) => !(probe ? succeeds(probe) : has(program)));
 
 let absent = missing();
 if (absent.length === 0) process.exit(0);

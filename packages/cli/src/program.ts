@@ -1,7 +1,10 @@
 import { Command, InvalidArgumentError } from "commander";
+import { registerApplyCommand } from "./commands/register-apply.js";
 import { registerExecCommands } from "./commands/register-exec.js";
 import { registerInteractiveCommands } from "./commands/register-interactive.js";
 import { registerMcpCommands } from "./commands/register-mcp.js";
+import { registerServeCommands } from "./commands/register-serve.js";
+import { registerWorkerCommand } from "./commands/register-worker.js";
 import { registerRunCommands } from "./run/register-run.js";
 import { VERSION } from "./version.js";
 
@@ -33,6 +36,27 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
       });
     });
 
+  registerApplyCommand(program, processIo, (code) => {
+    exitCode = code;
+  });
+  program
+    .command("models")
+    .description(
+      "list the configured providers' models: context window, prices per million tokens, capabilities",
+    )
+    .option("-c, --config <key=value>", "override a config value (TOML), repeatable", collectValues, [])
+    .option("-p, --profile <name>", "configuration profile")
+    .option("--provider <id>", "only this provider")
+    .option("--oss", "the local model server (Ollama or LM Studio) as the provider")
+    .option("--local-provider <id>", "local provider for --oss")
+    .option("--offline", "do not ask the providers' /v1/models")
+    .option("--json", "print the listing as JSON")
+    .option("--strict-config", "unknown config.toml keys are errors, not warnings")
+    .action(async (options) => {
+      const { runModelsCommand } = await import("./commands/models.js");
+      exitCode = await runModelsCommand(options, processIo());
+    });
+
   registerMcpCommands(program, (code) => {
     exitCode = code;
   });
@@ -40,6 +64,12 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
   registerRunCommands(program, processIo, (code) => {
     exitCode = code;
   });
+
+  registerServeCommands(program, (code) => {
+    exitCode = code;
+  });
+
+  registerWorkerCommand(program, (code) => (exitCode = code));
 
   registerInteractiveCommands(program, processIo, (code) => {
     exitCode = code;
@@ -61,6 +91,10 @@ export function buildProgram(): { run(argv: string[]): Promise<number> } {
 }
 
 export { InvalidArgumentError };
+
+function collectValues(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
 
 function processIo() {
   return {

@@ -21,8 +21,10 @@ export type {
   TurnLimits,
 } from "./agent/turn-limits.js";
 export { DEFAULT_REPEATED_CALL_THRESHOLDS } from "./agent/turn-limits.js";
+export type { UsageBreakdownRow } from "./context/ledger.js";
 export * from "./host/index.js";
 export type { ModelClient, ModelRequest, ModelStreamEvent, ReasoningEffort } from "./model/client.js";
+export { type BreakerState, CircuitBreakers } from "./model/gateway/index.js";
 export type { ResponseItem, Usage } from "./model/items.js";
 export { userMessage } from "./model/items.js";
 export type { ProviderInfo } from "./model/provider.js";
@@ -37,6 +39,11 @@ export type {
   ToolContext,
   ToolDisplay,
   ToolResult,
+  UserInputCallback,
+  UserInputRequest,
+  UserInputResponse,
 } from "./tools/tool.js";
-export { defineFunctionTool } from "./tools/tool.js";
+export { defineFunctionTool, NO_ONE_IS_HERE } from "./tools/tool.js";
+export type { WebSearchMode } from "./tools/web-search/tool.js";
 export { quoteArgv } from "./util/shell-quote.js";
+export { type RecordedChanges, readSessionChanges } from "./workspace/session-changes.js";

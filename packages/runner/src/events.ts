@@ -13,7 +13,11 @@ import type {
 /** What a run tells its face (`--json` prints these as JSON lines), in order. */
 export type RunEventBody =
   | { type: "run.started"; run_id: string; task: string; workspace: string; resumed: boolean }
-  | { type: "run.plan"; stages: { id: string; title: string; acceptance: string[] }[]; fallback: boolean }
+  | {
+      type: "run.plan";
+      stages: { id: string; title: string; acceptance: string[]; review_criteria: string[] }[];
+      fallback: boolean;
+    }
   | { type: "run.stage"; stage_id: string; title: string; status: StageStatus; summary?: string }
   | {
       type: "run.verification";
@@ -23,6 +27,13 @@ export type RunEventBody =
       results: Omit<CheckResult, "output">[];
       regressions: string[];
       failing: string[];
+    }
+  | {
+      type: "run.review";
+      stage_id: string;
+      /** "<provider>:<model>" of the reviewer. */
+      model: string;
+      verdicts: { criterion: string; met: boolean; reason: string }[];
     }
   | ({ type: "run.checkpoint" } & Omit<Checkpoint, "reason"> & { reason: string })
   | ({ type: "run.rollback" } & Rollback)

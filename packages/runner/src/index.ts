@@ -6,11 +6,16 @@
  */
 export { type RunEvent, type RunEventBody, readEvents } from "./events.js";
 export { listRuns, type RunSummary, runStatus } from "./list.js";
-export { DEFAULTS as RUN_DEFAULTS, type RunOptions, RunOptionsError } from "./options.js";
+export {
+  DEFAULTS as RUN_DEFAULTS,
+  type RunModelConfig,
+  type RunOptions,
+  RunOptionsError,
+} from "./options.js";
 export type { RunReport } from "./report/report.js";
 export { type RunDeps, type RunResult, resumeRun, startRun } from "./run.js";
 export { type RunSnapshot, readRunSnapshot, resolveRunId } from "./snapshot.js";
 export { runPaths, runsDir } from "./state/paths.js";
 export { RunBusyError } from "./state/run-lock.js";
 export { RunStateError } from "./state/run-store.js";
-export { RUN_STATUSES, type RunStatus } from "./state/state-schema.js";
+export { type ModelUsage, RUN_STATUSES, type RunStatus } from "./state/state-schema.js";

@@ -19,8 +19,12 @@ export type RunOptions = {
   verify?: string[];
   output?: "zip" | "patch" | "none";
   outputPath?: string;
+  /** The model of each role: "<provider>:<model>" or "<model>" (over config's `[run]` keys). */
   model?: string;
   planModel?: string;
+  reviewModel?: string;
+  compactModel?: string;
+  fallbackModels?: string[];
   /** Tuning knobs with sensible defaults (no flags of their own). */
   maxOutputTokens?: number;
   segmentMinutes?: number;
@@ -61,11 +65,21 @@ const optionsSchema = z.object({
   verify: z.array(z.string().trim().min(1, "--verify needs a command")),
 });
 
+/** config.toml's `[run]` table: the model of each role when the options name none. */
+export type RunModelConfig = {
+  model?: string;
+  plan_model?: string;
+  review_model?: string;
+  compact_model?: string;
+  fallback_models?: string[];
+};
+
 /** Checks the options and fills in the defaults; `detectedVerify` is used when no --verify is given. */
 export function resolveRunSettings(
   options: RunOptions,
   cwd: string,
   detectedVerify: string | null,
+  configured: RunModelConfig = {},
 ): RunSettings {
   const merged = {
     task: options.task,
@@ -90,8 +104,16 @@ export function resolveRunSettings(
     verify,
     output: o.output,
     output_path: options.outputPath ? path.resolve(cwd, options.outputPath) : null,
-    model: options.model ?? null,
-    plan_model: options.planModel ?? null,
+    model: pick(options.model, configured.model),
+    plan_model: pick(options.planModel, configured.plan_model),
+    review_model: pick(options.reviewModel, configured.review_model),
+    compact_model: pick(options.compactModel, configured.compact_model),
+    fallback_models: (options.fallbackModels?.length
+      ? options.fallbackModels
+      : (configured.fallback_models ?? [])
+    )
+      .map((entry) => entry.trim())
+      .filter(Boolean),
     max_output_tokens: options.maxOutputTokens ?? DEFAULTS.maxOutputTokens,
     segment_minutes: options.segmentMinutes ?? DEFAULTS.segmentMinutes,
     max_failed_verifications: options.maxFailedVerifications ?? DEFAULTS.maxFailedVerifications,
@@ -99,4 +121,8 @@ export function resolveRunSettings(
     paralysis_steps: options.paralysisSteps ?? DEFAULTS.paralysisSteps,
     check_timeout_s: options.checkTimeoutS ?? DEFAULTS.checkTimeoutS,
   };
+}
+
+function pick(option: string | undefined, configured: string | undefined): string | null {
+  return option?.trim() || configured?.trim() || null;
 }

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { type Clock, type HostDeps, type SessionEvent, systemClock } from "@nightshift/core";
+import { type Clock, type HostDeps, loadConfigToml, type SessionEvent, systemClock } from "@nightshift/core";
 import { StepTimer } from "./budget/active-time.js";
 import { takeCheckpoint } from "./engine/checkpointing.js";
 import { RunContext } from "./engine/context.js";
@@ -53,6 +53,7 @@ export async function startRun(options: RunOptions, deps: RunDeps): Promise<RunR
     { ...options, workspace },
     process.cwd(),
     detectVerifyCommand(workspace),
+    loadConfigToml(deps.home, []).run,
   );
   const runId = newRunId(clock.now(), deps.random ?? Math.random);
   const paths = runPaths(deps.home, runId);

@@ -10,7 +10,7 @@ function tireless(seen: { planning: boolean }) {
   return seen.planning ? plan([{ id: "s1", acceptance: ["test -f never.txt"] }]) : addFile();
 }
 
-describe("nightshift run: budget and time", { timeout: 120_000 }, () => {
+describe("nightshift run: budget and time", { timeout: 300_000 }, () => {
   it("wraps up as budget_exceeded before passing max_cost, with the hourly fee counted exactly", async () => {
     h = await startRunHarness({ files: { "a.txt": "a\n" }, script: tireless, stepMs: 5 * 60_000 });
     const maxCost = 10;

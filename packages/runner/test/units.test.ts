@@ -57,6 +57,48 @@ describe("run options", () => {
     });
   });
 
+  it("take each role's model from the options, else from config's [run], else none", () => {
+    const configured = {
+      model: "work:big",
+      plan_model: "planner:deep",
+      review_model: "cheap:nano",
+      compact_model: "cheap:mini",
+      fallback_models: ["other:spare"],
+    };
+    expect(resolveRunSettings(base, "/cwd", null)).toMatchObject({
+      model: null,
+      plan_model: null,
+      review_model: null,
+      compact_model: null,
+      fallback_models: [],
+    });
+    expect(resolveRunSettings(base, "/cwd", null, configured)).toMatchObject({
+      model: "work:big",
+      plan_model: "planner:deep",
+      review_model: "cheap:nano",
+      compact_model: "cheap:mini",
+      fallback_models: ["other:spare"],
+    });
+    const flags = { ...base, reviewModel: " judge ", planModel: "p", fallbackModels: ["a", "b"] };
+    expect(resolveRunSettings(flags, "/cwd", null, configured)).toMatchObject({
+      model: "work:big",
+      plan_model: "p",
+      review_model: "judge",
+      compact_model: "cheap:mini",
+      fallback_models: ["a", "b"],
+    });
+  });
+
+  it("read a plan's review criteria, which default to none", () => {
+    const stage = { id: "s1", title: "t", goal: "g", acceptance: ["true"] };
+    expect(planSchema.parse({ stages: [stage] }).stages[0]!.review_criteria).toEqual([]);
+    const reviewed = planSchema.parse({
+      stages: [{ ...stage, review_criteria: ["the README explains it"] }],
+    });
+    expect(reviewed.stages[0]!.review_criteria).toEqual(["the README explains it"]);
+    expect(planSchema.safeParse({ stages: [{ ...stage, review_criteria: [" "] }] }).success).toBe(false);
+  });
+
   it.each([
     [{ hours: 25 }, "--hours must be at most 24"],
     [{ hours: 0 }, "--hours must be more than 0"],
@@ -98,6 +140,7 @@ describe("verification", () => {
     title: id,
     goal: id,
     acceptance,
+    review_criteria: [],
     risks: [],
     status,
     failed_verifications: 0,

@@ -26,6 +26,14 @@ export function customToolCall(name: string, input: string, callId?: string): Ou
   return { type: "custom_tool_call", name, input, ...(callId !== undefined ? { call_id: callId } : {}) };
 }
 
+/** A search by the provider's hosted web_search tool (`action` defaults to a search for `query`). */
+export function webSearchCall(
+  query: string,
+  options: { action?: JsonObject; status?: "completed" | "failed" } = {},
+): OutputSpec {
+  return { type: "web_search_call", query, ...options };
+}
+
 /** A step that answers with these output items. */
 export function reply(...output: OutputSpec[]): StepSpec {
   return { response: { output } };

@@ -5,6 +5,7 @@
  * concatenation and its size is ceil(chars / 4) tokens. Cached tokens are the longest prefix shared with
  * one of the last few prompts under the same key, rounded down to a multiple of 128, and 0 below 1024.
  */
+import { createHash } from "node:crypto";
 import type { JsonObject } from "./types.js";
 
 export const CACHE_MIN_TOKENS = 1024;
@@ -19,8 +20,22 @@ export function promptSegments(body: JsonObject): string[] {
   return segments;
 }
 
+/**
+ * Characters an image counts for in estimates: a provider counts an image by its tiles (about 1,500
+ * tokens at most, as it scales images), not by the length of its data URL.
+ */
+export const IMAGE_CHARS = 6_000;
+
 function stringify(value: unknown): string {
-  return value === undefined ? "" : (JSON.stringify(value) ?? "");
+  return value === undefined ? "" : (JSON.stringify(value, countImagesByTiles) ?? "");
+}
+
+/** An image's data URL stands for IMAGE_CHARS characters, told apart by a digest of its data. */
+function countImagesByTiles(key: string, value: unknown): unknown {
+  if ((key !== "image_url" && key !== "url") || typeof value !== "string" || !value.startsWith("data:image/"))
+    return value;
+  const digest = createHash("sha256").update(value).digest("hex").slice(0, 16);
+  return `image:${digest}`.padEnd(IMAGE_CHARS, ".");
 }
 
 export function estimateTokens(segments: readonly string[]): number {

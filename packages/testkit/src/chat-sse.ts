@@ -71,7 +71,7 @@ function deltas(turn: ChatTurn): JsonObject[] {
       }
     } else if (item.kind === "message") {
       for (const piece of splitChunks(item.text, chunks)) out.push({ content: piece });
-    } else {
+    } else if (item.kind !== "web_search_call") {
       const index = toolIndex++;
       const pieces = splitChunks(toolArguments(item), chunks);
       out.push({

@@ -1,5 +1,5 @@
 /** Turns a step's output specs into concrete items with server ids and call ids, shared by both wire formats. */
-import type { OutputSpec, StepSpec } from "./types.js";
+import type { JsonObject, OutputSpec, StepSpec } from "./types.js";
 
 /** Deterministic ids, counted per server so runs are reproducible. */
 export class IdGenerator {
@@ -22,7 +22,8 @@ export type OutputItem =
   | { kind: "message"; id: string; text: string; phase?: string }
   | { kind: "reasoning"; id: string; summary: string[]; encryptedContent?: string }
   | { kind: "function_call"; id: string; name: string; arguments: string; callId: string; namespace?: string }
-  | { kind: "custom_tool_call"; id: string; name: string; input: string; callId: string };
+  | { kind: "custom_tool_call"; id: string; name: string; input: string; callId: string }
+  | { kind: "web_search_call"; id: string; action: JsonObject; status: "completed" | "failed" };
 
 export function materializeOutput(
   specs: readonly OutputSpec[],
@@ -58,6 +59,13 @@ export function materializeOutput(
           input: String(spec.input),
           callId: spec.call_id ?? ids.callId(),
         };
+      case "web_search_call":
+        return {
+          kind: "web_search_call",
+          id: ids.next("ws_fake_"),
+          action: spec.action ?? { type: "search", query: spec.query ?? "" },
+          status: spec.status ?? "completed",
+        };
       default:
         throw new Error(`unknown output type ${JSON.stringify((spec as { type?: unknown }).type)}`);
     }
@@ -80,6 +88,7 @@ export function estimateOutputTokens(items: readonly OutputItem[]): number {
     if (item.kind === "message") chars += item.text.length;
     else if (item.kind === "reasoning") chars += item.summary.join("").length;
     else if (item.kind === "function_call") chars += item.name.length + item.arguments.length;
+    else if (item.kind === "web_search_call") chars += JSON.stringify(item.action).length;
     else chars += item.name.length + item.input.length;
   }
   return Math.ceil(chars / 4);

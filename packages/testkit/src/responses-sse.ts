@@ -121,6 +121,8 @@ export function completedItem(item: OutputItem): JsonObject {
         input: item.input,
         name: item.name,
       };
+    case "web_search_call":
+      return { id: item.id, type: "web_search_call", status: item.status, action: item.action };
   }
 }
 
@@ -141,6 +143,8 @@ function addedItem(item: OutputItem): JsonObject {
       return { ...completedItem(item), status: "in_progress", arguments: "" };
     case "custom_tool_call":
       return { ...completedItem(item), status: "in_progress", input: "" };
+    case "web_search_call":
+      return { id: item.id, type: "web_search_call", status: "in_progress" };
   }
 }
 
@@ -187,6 +191,10 @@ function itemEvents(item: OutputItem, outputIndex: number, chunks: number): Json
       name: item.name,
       arguments: item.arguments,
     });
+  } else if (item.kind === "web_search_call") {
+    events.push({ type: "response.web_search_call.in_progress", ...ref });
+    events.push({ type: "response.web_search_call.searching", ...ref });
+    events.push({ type: "response.web_search_call.completed", ...ref });
   } else {
     for (const delta of splitChunks(item.input, chunks)) {
       events.push({ type: "response.custom_tool_call_input.delta", ...ref, delta });

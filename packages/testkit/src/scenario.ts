@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { RecordedRequest, Scenario, Step, StepSpec } from "./types.js";
 
-const OUTPUT_TYPES = ["message", "reasoning", "function_call", "custom_tool_call"];
+const OUTPUT_TYPES = ["message", "reasoning", "function_call", "custom_tool_call", "web_search_call"];
 const FAULT_TYPES = [
   "http",
   "cut",

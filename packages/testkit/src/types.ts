@@ -16,7 +16,12 @@ export type OutputSpec =
       call_id?: string;
       namespace?: string;
     }
-  | { type: "custom_tool_call"; name: string; input: string; call_id?: string };
+  | { type: "custom_tool_call"; name: string; input: string; call_id?: string }
+  /**
+   * A search by the provider's hosted web_search tool (Responses only; Chat Completions has no
+   * such item and leaves it out). `action` defaults to `{type: "search", query}`.
+   */
+  | { type: "web_search_call"; query?: string; action?: JsonObject; status?: "completed" | "failed" };
 
 export interface ResponseSpec {
   /**

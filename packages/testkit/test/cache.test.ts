@@ -148,3 +148,25 @@ describe("cached_tokens in responses", () => {
     expect(usage.input_tokens_details.cached_tokens).toBe(1920);
   });
 });
+
+describe("images in estimates", () => {
+  const withImage = (data: string) =>
+    promptSegments({
+      input: [
+        {
+          type: "message",
+          role: "user",
+          content: [{ type: "input_image", image_url: `data:image/png;base64,${data}` }],
+        },
+      ],
+    });
+
+  it("counts an image's data URL as a fixed size, whatever its length, and tells images apart", () => {
+    const small = withImage("AAAA");
+    const large = withImage("A".repeat(1_000_000));
+    expect(small.join("").length).toBe(large.join("").length);
+    expect(small.join("").length).toBeLessThan(7_000);
+    expect(small).not.toEqual(large);
+    expect(withImage("AAAA")).toEqual(small);
+  });
+});

@@ -117,7 +117,7 @@ describe("scenario files", () => {
     expect(() => loadScenario(file)).toThrow(
       [
         `invalid scenario ${file}:`,
-        "  steps[0].response.output[0].type: expected one of message, reasoning, function_call, custom_tool_call",
+        "  steps[0].response.output[0].type: expected one of message, reasoning, function_call, custom_tool_call, web_search_call",
         "  steps[1].times: expected a positive integer",
         "  steps[1].fault.type: expected one of http, cut, stall, malformed, failed, incomplete, repeat, duplicate_item_done, replay_answered_call",
         '  steps[2]: needs a "response" or a "fault"',

@@ -12,12 +12,14 @@ import { gitRunner } from "./workspace/git.js";
 export type TuiOptions = {
   /** The session as the flags describe it. */
   spec: SessionSpec;
-  /** The host's dependencies; the interface adds the approval callback. */
-  host: Omit<HostDeps, "approve">;
+  /** The host's dependencies; the interface adds the approval and question callbacks. */
+  host: Omit<HostDeps, "approve" | "requestUserInput">;
   /** A new session, one to resume, or a picker of this folder's sessions. */
   open: OpenHow | { kind: "pick" };
   /** A first prompt to send at once. */
   prompt?: string;
+  /** Image files (`-i`, absolute paths) attached to the first message. */
+  images?: string[];
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -70,6 +72,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     throw err;
   }
 
+  controller.attachImages(options.images ?? []);
   const instance = mountInterface(controller, options);
   const leave = () => controller.requestExit();
   process.on("SIGTERM", leave);

@@ -12,7 +12,7 @@ afterEach(async () => {
 
 const touch = (file: string, id: string) => functionCall("shell", { command: ["touch", file] }, id);
 
-describe("the interactive interface on a real session", () => {
+describe("the interactive interface on a real session", { timeout: 60_000 }, () => {
   it("sends a prompt and shows the answer as Markdown under the user's message", async () => {
     h = await startTui(scenario(reply(text("Hello **there**.\n\n- one\n- two"))));
     await h.waitFor("Ask nightshift to do anything");

@@ -1,11 +1,17 @@
 import { type Command, Option } from "commander";
 import type { ExecOptions } from "../exec/exec-options.js";
+import { registerReviewCommand } from "./register-review.js";
 
 const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"];
 const APPROVAL_POLICIES = ["untrusted", "on-failure", "on-request", "never"];
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `-i a.png -i b.png` or `-i a.png,b.png`, as Codex takes them. */
+function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(",").filter((entry) => entry !== "")];
 }
 
 export type Io = {
@@ -20,6 +26,12 @@ export type Io = {
 export function addSessionOptions(command: Command): Command {
   return command
     .option("-m, --model <model>", "model to use")
+    .option(
+      "--fallback-model <model>",
+      'model to continue on when the model fails beyond retries ("<provider>:<model>" or "<model>"), repeatable; replaces config\'s fallback_models',
+      collect,
+      [],
+    )
     .option("-p, --profile <name>", "configuration profile (config.toml [profiles.NAME] or NAME.config.toml)")
     .option("-c, --config <key=value>", "override a config value (TOML), repeatable", collect, [])
     .option("-C, --cd <dir>", "working directory for the agent")
@@ -39,7 +51,14 @@ export function addSessionOptions(command: Command): Command {
     .addOption(
       new Option("--local-provider <id>", "local provider for --oss").choices(["ollama", "lmstudio"]),
     )
-    .option("--strict-config", "unknown config.toml keys are errors, not warnings");
+    .option("--strict-config", "unknown config.toml keys are errors, not warnings")
+    .option("--search", "let the model search the web, live (the provider's hosted web_search tool)")
+    .option(
+      "-i, --image <file>",
+      "attach an image (PNG, JPEG, GIF, WebP) to the first message, repeatable",
+      collectList,
+      [],
+    );
 }
 
 /** Options shared by `exec` and `exec resume` (given before or after `resume`, both count). */
@@ -132,5 +151,6 @@ export function registerExecCommands(
       await run({ ...merged, prompt: text, resume });
     },
   );
+  registerReviewCommand(exec, addExecOptions, () => exec.opts<ExecOptions>(), io, setExitCode);
   return exec;
 }

@@ -3,6 +3,8 @@ export type ExecOptions = {
   prompt?: string;
   resume?: { id: string } | { last: true } | { last: true; all: true };
   model?: string;
+  /** `--fallback-model`, in order. */
+  fallbackModel?: string[];
   profile?: string;
   config?: string[];
   cd?: string;
@@ -22,6 +24,10 @@ export type ExecOptions = {
   localProvider?: "ollama" | "lmstudio";
   compact?: boolean;
   skipGitRepoCheck?: boolean;
+  /** `--search`: live web search for this session. */
+  search?: boolean;
+  /** `-i/--image`: image files attached to the prompt. */
+  image?: string[];
 };
 
 export type ExecIo = {

@@ -76,6 +76,13 @@ export class HumanPrinter {
       case "warning":
         line(s.yellow(`warning: ${safe(event.message)}`));
         break;
+      case "model_fallback":
+        line(
+          s.yellow(
+            `model: continuing on ${safe(event.to)} instead of ${safe(event.from)}: ${safe(event.reason)}`,
+          ),
+        );
+        break;
       case "turn_stopped":
         line(s.red(`stopped: ${safe(event.reason.message)}`));
         break;
@@ -102,6 +109,10 @@ function startedText(name: string, display: ToolDisplay | undefined): string {
       return `search ${display.pattern} in ${display.path}`;
     case "list":
       return `list ${display.path}`;
+    case "web_search":
+      return display.query ? `web search: ${display.query}` : "web search";
+    case "question":
+      return `question for the user: ${display.question}`;
     default:
       return name;
   }
@@ -138,6 +149,22 @@ function completedLines(event: Completed, s: Style): string[] {
         ),
         ...diffPreview(change.diff, s),
       ]);
+    }
+    case "question":
+      return display.status === "answered"
+        ? [ok(`answer: ${terminalSafe(display.answer ?? "")}`)]
+        : [
+            bad(
+              display.status === "unavailable" ? "no one here to answer: the model decides" : "not answered",
+            ),
+          ];
+    case "web_search": {
+      if (!event.success) return [bad(terminalSafe(firstLine(event.output) || "search failed"))];
+      const what =
+        display.action === "open_page" || display.action === "find"
+          ? `opened ${display.url ?? "a page"}`
+          : `searched: ${display.query}`;
+      return [ok(terminalSafe(what))];
     }
     case "search":
       return event.success

@@ -6,7 +6,7 @@ type Write = (line: string) => void;
 /**
  * Prints the engine's events as the JSONL stream of `codex exec --json`: thread.*, turn.*,
  * item.started|updated|completed with agent_message, reasoning, command_execution,
- * file_change, mcp_tool_call, todo_list and error items.
+ * file_change, mcp_tool_call, web_search, todo_list and error items.
  */
 export class JsonEventPrinter {
   #nextId = 0;
@@ -70,6 +70,16 @@ export class JsonEventPrinter {
             tokens_before: event.tokensBefore,
             tokens_after: event.tokensAfter,
           },
+        });
+        break;
+      case "model_fallback":
+        // Not an "error" either: the turn goes on, on another model.
+        this.#emit({
+          type: "model_fallback",
+          from: event.from,
+          to: event.to,
+          reason: event.reason,
+          error_kind: event.errorKind,
         });
         break;
       case "warning":
@@ -136,6 +146,12 @@ export class JsonEventPrinter {
   }
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length > 0
+  );
+}
+
 function usageJson(usage: Extract<AgentEvent, { type: "turn_completed" }>["usage"]) {
   return {
     input_tokens: usage.input_tokens,
@@ -160,6 +176,8 @@ function startedItem(id: string, event: { name: string; input: unknown; display?
         exit_code: null,
         status: "in_progress",
       };
+    case "web_search":
+      return { id, type: "web_search", query: display.query };
     case "mcp":
       return {
         id,
@@ -205,6 +223,10 @@ function completedItem(started: Item, event: Extract<AgentEvent, { type: "tool_c
             status: display.status,
           }
         : { ...started, status: fallback };
+    case "web_search":
+      return display?.kind === "web_search"
+        ? { ...started, query: display.query, ...(isObject(event.input) ? { action: event.input } : {}) }
+        : started;
     case "mcp_tool_call":
       return event.success
         ? {

@@ -23,8 +23,19 @@ import { terminalSafe } from "./terminal-text.js";
 /** Exit status per signal, as a shell reports a process killed by it (128 + number). */
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
+/** What a command built on exec (`exec review`) adds: its own answer format and how to show it. */
+export type ExecExtras = {
+  outputSchema?: Record<string, unknown>;
+  /** How the final message is printed on stdout (not in --json or -o, which keep it as it came). */
+  renderLastMessage?: (text: string) => string;
+};
+
 /** Runs one turn of `nightshift exec` and returns the process exit status. */
-export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<number> {
+export async function runExecCommand(
+  options: ExecOptions,
+  io: ExecIo,
+  extras: ExecExtras = {},
+): Promise<number> {
   const json = options.json === true || options.experimentalJson === true;
   const fail = (message: string) => {
     if (json) io.stdout.write(`${JSON.stringify({ type: "error", message })}\n`);
@@ -39,6 +50,7 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       cwd,
       config: options.config ?? [],
       model: options.model,
+      fallbackModels: options.fallbackModel,
       profile: options.profile,
       sandbox: options.dangerouslyBypassApprovalsAndSandbox
         ? "danger-full-access"
@@ -52,7 +64,10 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       oss: options.oss,
       localProvider: options.localProvider,
       strictConfig: options.strictConfig,
-      outputSchema: options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined,
+      outputSchema:
+        extras.outputSchema ??
+        (options.outputSchema ? readOutputSchema(options.outputSchema, io.cwd) : undefined),
+      webSearch: options.search ? "live" : undefined,
     };
     const lastMessageFile = options.outputLastMessage
       ? LastMessageFile.open(options.outputLastMessage, io.cwd)
@@ -68,6 +83,9 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     session = options.resume
       ? await resumeSession(options.resume, spec, deps)
       : await createSession(spec, deps);
+    // Images are read, and refused when the model takes none, before anything is sent.
+    const images = (options.image ?? []).map((file) => path.resolve(io.cwd, file));
+    const input = images.length > 0 ? await session.userInput(prompt, images) : prompt;
 
     const controller = new AbortController();
     let stoppedBy: string | null = null;
@@ -92,7 +110,7 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
       if (options.compact) {
         for await (const event of session.compact(controller.signal)) print(event);
       }
-      for await (const event of session.runTurn(prompt, { signal: controller.signal })) {
+      for await (const event of session.runTurn(input, { signal: controller.signal })) {
         print(event);
         if (event.type === "turn_completed") lastMessage = event.lastAgentMessage;
         if (event.type === "turn_failed" || event.type === "turn_stopped") failed = true;
@@ -109,7 +127,8 @@ export async function runExecCommand(options: ExecOptions, io: ExecIo): Promise<
     }
     if (!json && lastMessage !== null) {
       const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-      io.stdout.write(`${tty ? terminalSafe(lastMessage) : lastMessage}\n`);
+      const shown = extras.renderLastMessage?.(lastMessage) ?? lastMessage;
+      io.stdout.write(`${tty ? terminalSafe(shown) : shown}\n`);
     }
     if (stoppedBy) return SIGNAL_EXIT[stoppedBy] ?? 130;
     return failed ? 1 : 0;

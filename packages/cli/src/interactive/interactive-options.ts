@@ -4,6 +4,8 @@ export type InteractiveOptions = {
   /** `nightshift resume`: an id, the latest (of this folder, or of all with --all), or a picker. */
   resume?: { id: string } | { last: true } | { last: true; all: true } | "pick";
   model?: string;
+  /** `--fallback-model`, in order. */
+  fallbackModel?: string[];
   profile?: string;
   config: string[];
   cd?: string;
@@ -16,4 +18,8 @@ export type InteractiveOptions = {
   fullscreen?: boolean;
   addDir?: string[];
   strictConfig?: boolean;
+  /** `--search`: live web search for this session. */
+  search?: boolean;
+  /** `-i/--image`: image files attached to the first message. */
+  image?: string[];
 };

@@ -34,6 +34,7 @@ export async function runInteractiveCommand(options: InteractiveOptions, io: Exe
     cwd,
     config: options.config ?? [],
     model: options.model,
+    fallbackModels: options.fallbackModel,
     profile: options.profile,
     sandbox: options.dangerouslyBypassApprovalsAndSandbox
       ? "danger-full-access"
@@ -45,6 +46,7 @@ export async function runInteractiveCommand(options: InteractiveOptions, io: Exe
     localProvider: options.localProvider,
     writableRoots: options.addDir?.map((dir) => path.resolve(io.cwd, dir)),
     strictConfig: options.strictConfig,
+    webSearch: options.search ? "live" : undefined,
   };
   const host = {
     home: nightshiftHome(io.env),
@@ -64,6 +66,7 @@ export async function runInteractiveCommand(options: InteractiveOptions, io: Exe
           ? { kind: "pick" }
           : { kind: "resume", query: options.resume },
     prompt: options.prompt,
+    images: options.image?.map((file) => path.resolve(io.cwd, file)),
     stdin,
     stdout,
     stderr: io.stderr as NodeJS.WriteStream,

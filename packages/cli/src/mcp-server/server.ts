@@ -11,6 +11,7 @@ import { loadConfigToml, resolveRuntimeConfig } from "@nightshift/core/config";
 import { z } from "zod";
 import { VERSION } from "../version.js";
 import { elicitApproval } from "./elicit-approval.js";
+import { elicitUserInput } from "./elicit-user-input.js";
 import { type OnEvent, Threads, type TurnOutcome } from "./threads.js";
 
 export type McpServerIo = {
@@ -81,6 +82,7 @@ export async function runMcpServer(options: { config?: string[] }, io: McpServer
     overrides,
     ceiling,
     approve: (request, signal) => elicitApproval(server.server, request, signal),
+    requestUserInput: (request, signal) => elicitUserInput(server.server, request, signal),
   });
 
   server.registerTool(

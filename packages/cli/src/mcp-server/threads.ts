@@ -13,6 +13,7 @@ import {
   type Session,
   type SessionCeiling,
   SessionPool,
+  type UserInputCallback,
 } from "@nightshift/core";
 import { VERSION } from "../version.js";
 
@@ -40,6 +41,8 @@ export type ThreadsDeps = {
   ceiling: SessionCeiling;
   /** Asks the client; `signal` is the signal of the tool call waiting for it. */
   approve: (request: ApprovalRequest, signal: AbortSignal | undefined) => Promise<ApprovalDecision>;
+  /** Puts the model's question (request_user_input) to the client; default: no one is there. */
+  requestUserInput?: UserInputCallback;
   /** Threads kept open (default 8); beyond that the least recently used idle one is closed. */
   maxOpenThreads?: number;
 };
@@ -121,6 +124,7 @@ export class Threads {
       env: this.#deps.env,
       version: VERSION,
       approve: (request) => this.#deps.approve(request, this.#signals.get(session().id)),
+      requestUserInput: this.#deps.requestUserInput,
     };
   }
 
@@ -186,6 +190,7 @@ export const CLIENT_CONFIG_KEYS: ReadonlySet<string> = new Set([
   "model_input_price_per_million",
   "model_cached_input_price_per_million",
   "model_output_price_per_million",
+  "model_supports_images",
 ]);
 
 /** The tool's `config` object as `-c key.path=value` overrides (values as TOML via JSON). */

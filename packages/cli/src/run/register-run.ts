@@ -37,8 +37,22 @@ export function registerRunCommands(
     )
     .option("-o, --output-file <path>", "where to write the artifact (default: the run's folder)")
     .option("--json", "print run events as JSON lines on stdout")
-    .option("-m, --model <model>", "model for the work")
-    .option("--plan-model <model>", "model for planning (default: --model)")
+    .option(
+      "-m, --model <model>",
+      'model for the work ("<provider>:<model>" or "<model>"; config: [run] model)',
+    )
+    .option("--plan-model <model>", "model for planning (default: --model; config: [run] plan_model)")
+    .option(
+      "--review-model <model>",
+      "model that judges the review criteria no command can check (default: --model; config: [run] review_model)",
+    )
+    .option("--compact-model <model>", "model that writes compaction summaries (config: [run] compact_model)")
+    .option(
+      "--fallback-model <model>",
+      "model to continue on when one fails beyond retries, repeatable (config: [run] fallback_models)",
+      collect,
+      [],
+    )
     .enablePositionalOptions()
     .action(async (task: string | undefined, options: RunCommandOptions) => {
       const { runRunCommand } = await import("./run-command.js");

@@ -70,6 +70,9 @@ export async function runRunCommand(
           outputPath: options.outputFile ? path.resolve(io.cwd, options.outputFile) : undefined,
           model: options.model,
           planModel: options.planModel,
+          reviewModel: options.reviewModel,
+          compactModel: options.compactModel,
+          fallbackModels: options.fallbackModel,
         },
         deps,
       );

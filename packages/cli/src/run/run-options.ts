@@ -13,6 +13,9 @@ export type RunCommandOptions = {
   json?: boolean;
   model?: string;
   planModel?: string;
+  reviewModel?: string;
+  compactModel?: string;
+  fallbackModel?: string[];
 };
 
 export type RunIo = {

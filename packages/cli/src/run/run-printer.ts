@@ -1,5 +1,6 @@
 import type { SessionEvent } from "@nightshift/core";
 import type { RunEvent } from "@nightshift/runner";
+import { terminalSafe } from "../exec/terminal-text.js";
 
 /** Seconds into the run as 1h02m03s. */
 function at(seconds: number): string {
@@ -52,6 +53,14 @@ export class RunHumanPrinter {
         ].filter(Boolean);
         return `${what}: ${e.passed ? "passed" : "failed"}${details.length ? ` (${details.join("; ")})` : ""}`;
       }
+      case "run.review":
+        // The criteria and reasons are model text: one line, no terminal controls.
+        return terminalSafe(
+          oneLine(
+            `review of ${e.stage_id} by ${e.model}: ${e.verdicts.map((v) => `${v.met ? "yes" : "no"} — ${v.criterion}`).join("; ")}`,
+            400,
+          ),
+        );
       case "run.checkpoint":
         return `checkpoint ${e.n}${e.green ? " (green)" : ""} at ${at(e.at_s)}, $${e.cost_usd.toFixed(4)}: ${e.reason}`;
       case "run.rollback":

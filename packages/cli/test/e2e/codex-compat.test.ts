@@ -129,7 +129,10 @@ describe("a Codex user's drop-in", () => {
   it("gives commands the environment shell_environment_policy says, secrets left out", async () => {
     h = await startHarness(
       scenario(reply(functionCall("shell", { command: ["env"] })), reply(text("seen"))),
-      { config: '[shell_environment_policy]\ninherit = "all"\nexclude = ["DROP_*"]\nset = { GREETING = "hi" }' },
+      {
+        config:
+          '[shell_environment_policy]\ninherit = "all"\nexclude = ["DROP_*"]\nset = { GREETING = "hi" }',
+      },
     );
     const result = await h.run(["exec", "show env"], {
       env: { SOME_VAR: "1", MY_SECRET_TOKEN: "s3cr3t", DROP_ME: "x" },

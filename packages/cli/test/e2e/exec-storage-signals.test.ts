@@ -158,6 +158,56 @@ describe("signals", () => {
   }
 });
 
+describe("processes outside the sandbox live no longer than nightshift", () => {
+  const living = (marker: string) =>
+    fs
+      .readdirSync("/proc")
+      .filter((pid) => /^\d+$/.test(pid))
+      .some((pid) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
+        } catch {
+          return false;
+        }
+      });
+
+  it("a background job a command started is gone when the call ends", async () => {
+    const marker = `${process.pid % 1000}.271`;
+    h = await startHarness(
+      scenario(
+        reply(functionCall("shell", { command: ["bash", "-lc", `sleep ${marker} & echo started`] })),
+        reply(text("ok")),
+      ),
+    );
+    const result = await h.run(["exec", "-s", "danger-full-access", "start it"]);
+    expect(result.code).toBe(0);
+    await waitFor(() => !living(marker), 5_000);
+  });
+
+  it("a SIGKILL of nightshift takes the command and what it spawned along (as root: its own PID namespace)", async () => {
+    const marker = `${process.pid % 1000}.314`;
+    h = await startHarness(
+      scenario(
+        reply(
+          functionCall("shell", {
+            command: ["bash", "-lc", `(setsid sleep ${marker}.1 &); touch started.marker; sleep ${marker}.2`],
+          }),
+        ),
+      ),
+    );
+    const child = h.spawn(["exec", "-s", "danger-full-access", "run it"]);
+    child.stdin!.end();
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    await waitFor(() => fs.existsSync(path.join(h.workspace, "started.marker")));
+    expect(living(`${marker}.2`)).toBe(true);
+    child.kill("SIGKILL");
+    await closed;
+    await waitFor(() => !living(`${marker}.2`), 5_000);
+    // A daemon that left the process group survives only without root (no PID namespace then).
+    if (process.getuid?.() === 0) await waitFor(() => !living(`${marker}.1`), 5_000);
+  });
+});
+
 /** Polls a condition the test's own child brings about, within a bound. */
 async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const start = Date.now();

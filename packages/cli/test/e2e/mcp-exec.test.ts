@@ -21,7 +21,17 @@ const stdioServer = (name: string, args: string[], extra = "") =>
     "",
   ].join("\n");
 
-const BUILTINS = ["shell", "write_stdin", "update_plan", "apply_patch", "read_file", "list_dir", "grep"];
+const BUILTINS = [
+  "shell",
+  "write_stdin",
+  "update_plan",
+  "request_user_input",
+  "apply_patch",
+  "view_image",
+  "read_file",
+  "list_dir",
+  "grep",
+];
 const RESOURCE_TOOLS = ["list_mcp_resources", "list_mcp_resource_templates", "read_mcp_resource"];
 
 let h: Harness;
@@ -70,10 +80,11 @@ describe("nightshift exec with MCP servers", () => {
 
   it("goes on when an optional server cannot start, and says so", async () => {
     h = await startHarness(scenario(reply(text("fine without it"))), {
-      config: stdioServer("broken", [HOSTILE, "--crash-on-start"]).replace(
+      // A grace long enough for a loaded machine: the crash, not the grace, must end the wait.
+      config: `mcp_startup_grace_sec = 120\n${stdioServer("broken", [HOSTILE, "--crash-on-start"]).replace(
         "required = true",
         "required = false",
-      ),
+      )}`,
     });
     const result = await h.run(["exec", "hello"]);
     expect(result.code).toBe(0);

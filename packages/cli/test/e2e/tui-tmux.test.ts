@@ -198,6 +198,66 @@ describe("nightshift in a real terminal (tmux)", () => {
   }, 180_000);
 });
 
+describe("images and questions in a real terminal (tmux)", () => {
+  it("attaches -i images and a pasted image path, and asks the model's question on screen", async () => {
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    h = await startHarness(
+      scenario(
+        reply(
+          functionCall(
+            "request_user_input",
+            { question: "Crop or keep the border?", choices: ["crop", "keep"] },
+            "q1",
+          ),
+        ),
+        reply(text("Cropping it.")),
+        reply(text("Second picture seen.")),
+      ),
+    );
+    fs.writeFileSync(path.join(h.workspace, "given.png"), png);
+    fs.writeFileSync(path.join(h.workspace, "dropped image.png"), png);
+    const url = `data:image/png;base64,${png.toString("base64")}`;
+    term = new Terminal(path.dirname(h.workspace), { ...h.env, TERM: "xterm-256color" });
+    term.start("images", { columns: 100, rows: 30 }, h.workspace, [
+      "env",
+      ...envArgs(h.env),
+      process.execPath,
+      BIN,
+      "-i",
+      "given.png",
+    ]);
+    await term.waitFor("images", "Attached to your next message: given.png");
+    term.type("images", "fix this picture");
+    term.keys("images", "Enter");
+    await term.waitFor("images", "The agent asks:");
+    expect(term.screen("images")).toContain("[2] keep");
+    term.type("images", "1");
+    await term.waitFor("images", "Cropping it.");
+    const first = h.server.requests[0]!.body!.input.at(-1);
+    expect(first.content).toEqual([
+      { type: "input_image", image_url: url },
+      { type: "input_text", text: "fix this picture" },
+    ]);
+    const answer = h.server.requests[1]!.body!.input.at(-1);
+    expect(answer).toMatchObject({ call_id: "q1", output: "The user answered: crop" });
+
+    // A file dropped on the terminal arrives as a bracketed paste of its (escaped) path.
+    term.tmux("set-buffer", "-b", "drop", `${path.join(h.workspace, "dropped\\ image.png")}`);
+    term.tmux("paste-buffer", "-p", "-b", "drop", "-t", "images");
+    await term.waitFor("images", "[image 1: dropped image.png]");
+    term.keys("images", "Enter");
+    await term.waitFor("images", "Second picture seen.");
+    expect(h.server.requests[2]!.body!.input.at(-1).content[0]).toEqual({
+      type: "input_image",
+      image_url: url,
+    });
+    expect(h.server.failures).toEqual([]);
+  }, 120_000);
+});
+
 function envArgs(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)

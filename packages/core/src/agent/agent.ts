@@ -23,10 +23,10 @@ import {
   type StopReason,
   type TurnLimits,
 } from "./turn-limits.js";
-import type { TurnHooks, TurnScope } from "./turn-scope.js";
+import type { TurnHooks, TurnScope, UsageRecord } from "./turn-scope.js";
 
 export type { AgentDeps, TurnSettings } from "./settings.js";
-export type { TurnHooks, TurnScope } from "./turn-scope.js";
+export type { TurnHooks, TurnScope, UsageRecord } from "./turn-scope.js";
 
 /** How a face's own command runs (see Agent.runCommand). */
 export type CommandOptions = { timeoutMs: number; signal?: AbortSignal; maxOutputBytes?: number };
@@ -127,11 +127,10 @@ export class Agent implements TurnScope {
     this.#deps.rollout.append("turn_context", context);
   }
 
-  recordUsage(usage: Usage, estimated = false): void {
+  recordUsage(usage: Usage, options: UsageRecord = {}): void {
     const ledger = this.#deps.ledger;
-    const cost = ledger.record(this.#settings.model, usage, { estimated });
-    const marked = estimated ? { estimated } : {};
-    this.#deps.rollout.append("usage", { model: this.#settings.model, usage, cost_usd: cost, ...marked });
+    const entry = ledger.record(options.model ?? this.#settings.model, usage, options);
+    this.#deps.rollout.append("usage", entry);
     this.emit({
       type: "token_count",
       last: usage,
@@ -143,14 +142,14 @@ export class Agent implements TurnScope {
 
   contextTokens(): number {
     const last = this.#deps.ledger.last;
-    const json = this.#history.json;
-    if (!last || this.#lengthAtLastUsage < 0 || this.#lengthAtLastUsage > json.length) {
+    const sizes = this.#history.sizes;
+    if (!last || this.#lengthAtLastUsage < 0 || this.#lengthAtLastUsage > sizes.length) {
       let bytes = this.instructions.length + this.#deps.tools.specsJson().length;
-      for (const text of json) bytes += text.length;
+      for (const size of sizes) bytes += size;
       return Math.ceil(bytes / 4);
     }
     let bytes = 0;
-    for (let i = this.#lengthAtLastUsage; i < json.length; i++) bytes += json[i]!.length;
+    for (let i = this.#lengthAtLastUsage; i < sizes.length; i++) bytes += sizes[i]!;
     return last.input_tokens + last.output_tokens + Math.ceil(bytes / 4);
   }
 
@@ -350,13 +349,14 @@ export class Agent implements TurnScope {
             persistToolOutput: (output) => this.#deps.rollout.append("tool_output", output),
             emit: (event) => this.emit(event),
             repeats: repeatsSent,
-            onUsage: (usage, estimated) => {
-              this.recordUsage(usage, estimated);
+            onUsage: (usage, answered) => {
+              this.recordUsage(usage, answered);
               this.#lengthAtLastUsage = this.#history.length;
             },
             onAgentMessage: onMessage,
             tools: {
               tools: this.#deps.tools,
+              clock: this.#deps.clock,
               context: (callId, callSignal) =>
                 toolContextFor({
                   callId,

@@ -43,6 +43,17 @@ export type AgentEvent =
   | { type: "retry"; attempt: number; maxAttempts: number; delayMs: number; message: string }
   | { type: "token_count"; last: Usage; total: Usage; contextWindow?: number; costUsd?: number | null }
   | { type: "warning"; message: string }
+  /**
+   * The turn continues on another model: `from` failed in a way retries could not fix (or its
+   * provider's circuit is open: `errorKind` "circuit_open"). Models are "<provider>:<model>".
+   */
+  | {
+      type: "model_fallback";
+      from: string;
+      to: string;
+      reason: string;
+      errorKind: ModelErrorKind | "circuit_open";
+    }
   | {
       type: "compacted";
       method: "remote" | "local" | "truncation";
@@ -92,6 +103,7 @@ export const REPLAYED_EVENT_TYPES: ReadonlySet<AgentEvent["type"]> = new Set([
   "approval_requested",
   "approval_answered",
   "warning",
+  "model_fallback",
   "compacted",
   "turn_completed",
   "turn_stopped",

@@ -1,4 +1,4 @@
-import type { ResponseItem } from "../model/items.js";
+import { estimatedBytes, type ResponseItem } from "../model/items.js";
 
 /**
  * The conversation as sent to the model: append-only, each item serialised once. Request N+1's
@@ -7,6 +7,7 @@ import type { ResponseItem } from "../model/items.js";
 export class History {
   #items: ResponseItem[] = [];
   #json: string[] = [];
+  #sizes: number[] = [];
 
   constructor(items: readonly ResponseItem[] = []) {
     for (const item of items) this.push(item);
@@ -14,7 +15,9 @@ export class History {
 
   push(item: ResponseItem): void {
     this.#items.push(item);
-    this.#json.push(JSON.stringify(item));
+    const json = JSON.stringify(item);
+    this.#json.push(json);
+    this.#sizes.push(estimatedBytes(item, json));
   }
 
   get items(): readonly ResponseItem[] {
@@ -23,6 +26,11 @@ export class History {
 
   get json(): readonly string[] {
     return this.#json;
+  }
+
+  /** Each item's size for token estimates (images counted by what they cost, not their data URL). */
+  get sizes(): readonly number[] {
+    return this.#sizes;
   }
 
   get length(): number {

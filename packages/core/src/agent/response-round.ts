@@ -13,6 +13,7 @@ import type { AgentEvent } from "./events.js";
 import type { RepeatFilter } from "./repeat-filter.js";
 import { ReadWriteLock } from "./rw-lock.js";
 import { outputItemFor, runToolCall, type ToolCallEnv, type ToolOutcome } from "./tool-calls.js";
+import { WebSearchEvents } from "./web-search-events.js";
 
 export type RoundEnv = {
   client: ModelClient;
@@ -22,7 +23,8 @@ export type RoundEnv = {
   /** Persists a finished tool's output at once (it joins history when the round drains). */
   persistToolOutput(output: ResponseItem): void;
   emit(event: AgentEvent): void;
-  onUsage(usage: Usage, estimated: boolean): void;
+  /** A response completed: its usage, who answered, whether the usage is an estimate. */
+  onUsage(usage: Usage, answered: { estimated: boolean; model?: string; provider?: string }): void;
   /** Drops what a stream or a retried attempt sends again (see RepeatFilter). */
   repeats: RepeatFilter;
   onAgentMessage(text: string): void;
@@ -52,9 +54,16 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
   let error: ModelError | undefined;
   let repeatedCalls = 0;
   let storage: StorageError | undefined;
+  const searches = new WebSearchEvents(env.emit);
   try {
     for await (const event of env.client.stream(env.request, signal)) {
       switch (event.type) {
+        case "created":
+          searches.created(event.responseId);
+          break;
+        case "item_started":
+          if (event.itemType === "web_search_call") searches.started(event.itemId);
+          break;
         case "text_delta":
           env.emit({ type: "agent_message_delta", itemId: event.itemId, delta: event.delta });
           break;
@@ -64,10 +73,12 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
         case "item_done":
           if (!env.repeats.admit(event.item)) {
             if (isToolCall(event.item)) repeatedCalls++;
+            if (event.item.type === "web_search_call") searches.repeated(event.item);
             break;
           }
           env.record(event.item);
           announce(event.item, env);
+          if (event.item.type === "web_search_call") searches.done(event.item);
           if (isToolCall(event.item)) {
             const call = event.item;
             calls.push(call);
@@ -81,7 +92,11 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
           break;
         case "completed":
           usage = event.usage;
-          env.onUsage(usage, event.usageEstimated === true);
+          env.onUsage(usage, {
+            estimated: event.usageEstimated === true,
+            model: event.model,
+            provider: event.provider,
+          });
           break;
         default:
           break;
@@ -93,6 +108,7 @@ export async function runResponseRound(env: RoundEnv, signal: AbortSignal): Prom
       error =
         err instanceof ModelError ? err : new ModelError("transport", (err as Error).message, { cause: err });
   }
+  searches.close();
   const settled = await Promise.allSettled(inFlight);
   const results = calls.map((call, index) => {
     const outcome = settled[index]!;

@@ -8,7 +8,7 @@ import type { BashParser } from "../sandbox/bash-script.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
 import type { SessionLog } from "../session/store.js";
 import type { ToolRegistry } from "../tools/registry.js";
-import type { ApprovalCallback, CommandRunner } from "../tools/tool.js";
+import type { ApprovalCallback, CommandRunner, UserInputCallback } from "../tools/tool.js";
 import type { Clock } from "./clock.js";
 
 /** Settings of a session that may change between turns (each change is appended, never edited). */
@@ -36,6 +36,8 @@ export type AgentDeps = {
   rollout: SessionLog;
   runCommand: CommandRunner;
   approve: ApprovalCallback;
+  /** Asks the person at the face (request_user_input); default: no one is here. */
+  requestUserInput?: UserInputCallback;
   clock: Clock;
   random: () => number;
   env: NodeJS.ProcessEnv;

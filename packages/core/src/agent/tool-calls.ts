@@ -1,4 +1,4 @@
-import type { ResponseItem, ToolCallItem } from "../model/items.js";
+import type { ContentPart, ResponseItem, ToolCallItem } from "../model/items.js";
 import type { ToolRegistry } from "../tools/registry.js";
 import {
   parseToolArguments,
@@ -7,6 +7,7 @@ import {
   type ToolDisplay,
   type ToolResult,
 } from "../tools/tool.js";
+import type { Clock } from "../util/clock.js";
 import type { AgentEvent } from "./events.js";
 import type { ReadWriteLock } from "./rw-lock.js";
 
@@ -16,6 +17,8 @@ export type ToolCallEnv = {
   lock: ReadWriteLock;
   context: (callId: string, signal: AbortSignal) => ToolContext;
   emit: (event: AgentEvent) => void;
+  /** For how long an aborted call ran. */
+  clock: Clock;
 };
 
 export type ToolOutcome = { call: ToolCallItem; output: ResponseItem; result: ToolResult };
@@ -27,11 +30,16 @@ export async function runToolCall(
   signal: AbortSignal,
 ): Promise<ToolOutcome> {
   const tool = env.tools.get(call.name);
-  const started = Date.now();
+  const started = env.clock.now();
   let input: unknown = call.type === "custom_tool_call" ? call.input : call.arguments;
   let result: ToolResult;
   if (!tool) {
     result = { success: false, output: `unsupported call: ${call.name} is not a tool of this session` };
+  } else if (tool.kind === "hosted") {
+    result = {
+      success: false,
+      output: `${call.name} is run by the model provider, not called as a function`,
+    };
   } else if (tool.kind === "custom" && call.type !== "custom_tool_call") {
     result = {
       success: false,
@@ -41,7 +49,7 @@ export async function runToolCall(
     const release = await env.lock.acquire(!tool.readOnly);
     try {
       if (signal.aborted) {
-        result = abortedResult(started);
+        result = abortedResult(started, env.clock);
       } else if (tool.kind === "custom") {
         env.emit({
           type: "tool_call_started",
@@ -70,7 +78,7 @@ export async function runToolCall(
       }
     } catch (err) {
       result = signal.aborted
-        ? abortedResult(started)
+        ? abortedResult(started, env.clock)
         : { success: false, output: `tool ${call.name} failed: ${(err as Error).message}` };
     } finally {
       release();
@@ -85,11 +93,12 @@ export async function runToolCall(
     output: result.output,
     display: result.display,
   });
-  return { call, output: outputItemFor(call, result.output), result };
+  return { call, output: outputItemFor(call, result.content ?? result.output), result };
 }
 
 /** A tool's own description of a starting call; a broken describe never breaks the call. */
 function describe(tool: Tool, input: unknown): ToolDisplay | undefined {
+  if (tool.kind === "hosted") return undefined;
   try {
     return (tool.describe as ((value: unknown) => ToolDisplay | undefined) | undefined)?.(input);
   } catch {
@@ -97,13 +106,14 @@ function describe(tool: Tool, input: unknown): ToolDisplay | undefined {
   }
 }
 
-function abortedResult(started: number): ToolResult {
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
+function abortedResult(started: number, clock: Clock): ToolResult {
+  const secs = ((clock.now() - started) / 1000).toFixed(1);
   return { success: false, output: `aborted by user after ${secs}s` };
 }
 
-export function outputItemFor(call: ToolCallItem, output: string): ResponseItem {
-  return call.type === "custom_tool_call"
-    ? { type: "custom_tool_call_output", call_id: call.call_id, output }
-    : { type: "function_call_output", call_id: call.call_id, output };
+export function outputItemFor(call: ToolCallItem, output: string | ContentPart[]): ResponseItem {
+  if (call.type === "function_call") return { type: "function_call_output", call_id: call.call_id, output };
+  const text =
+    typeof output === "string" ? output : output.map((part) => ("text" in part ? part.text : "")).join("\n");
+  return { type: "custom_tool_call_output", call_id: call.call_id, output: text };
 }

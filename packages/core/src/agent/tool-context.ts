@@ -1,4 +1,4 @@
-import type { ToolContext } from "../tools/tool.js";
+import { NO_ONE_IS_HERE, type ToolContext } from "../tools/tool.js";
 import type { AgentDeps, TurnSettings } from "./agent.js";
 import type { AgentEvent } from "./events.js";
 
@@ -29,6 +29,8 @@ export function toolContextFor(args: {
       if (decision === "abort") args.onAbortAnswer();
       return decision;
     },
+    requestUserInput: (request) =>
+      (deps.requestUserInput ?? NO_ONE_IS_HERE)({ callId, ...request }, args.signal),
     approvalCache: deps.approvalCache,
     bashParser: deps.bashParser,
     runCommand: deps.runCommand,
@@ -37,6 +39,7 @@ export function toolContextFor(args: {
     outputBudgetBytes: settings.outputBudgetBytes,
     progress: (event) => emit({ type: "tool_call_progress", callId, text: event.text }),
     ptySessions: deps.ptySessions,
+    clock: deps.clock,
     loginShell: deps.loginShell,
   };
 }

@@ -8,6 +8,12 @@ import type { AgentEvent } from "./events.js";
 import type { History } from "./history.js";
 
 /**
+ * Who answered a request and what for: the model (default: the session's), its provider, the
+ * role (default: the session's), and whether the usage is an estimate.
+ */
+export type UsageRecord = { model?: string; provider?: string; role?: string; estimated?: boolean };
+
+/**
  * What hooks (context, compaction, MCP) may see and do in a session: record and replace history,
  * emit events, and sample through the session's one retry path. Deliberately not the Agent.
  */
@@ -26,7 +32,7 @@ export interface TurnScope {
   /** Persists the settings a turn runs with, so a resumed session diffs against them. */
   recordTurnContext(context: TurnContext): void;
   /** Accounts one request's usage (ledger, rollout, a token_count event). */
-  recordUsage(usage: Usage, estimated?: boolean): void;
+  recordUsage(usage: Usage, options?: UsageRecord): void;
   emit(event: AgentEvent): void;
   /** Runs `attempt` with the session's retry policy (backoff, budgets, retry events). */
   retrying<T>(

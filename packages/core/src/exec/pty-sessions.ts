@@ -1,6 +1,7 @@
 import { type CommandRunnerDeps, type SandboxedCommand, sandboxedArgv } from "../sandbox/runner.js";
 import { SessionPins } from "../sandbox/session-pins.js";
 import type { CommandRequest } from "../tools/tool.js";
+import { type Clock, startTimer, systemClock } from "../util/clock.js";
 import { HeadTailBuffer } from "./head-tail-buffer.js";
 import {
   type InteractiveExit,
@@ -21,7 +22,10 @@ export const PTY_OUTPUT_CAP_BYTES = 1024 * 1024;
 /** Starts the yield timer; returns a function that cancels it. Tests pass their own. */
 export type YieldTimer = (ms: number, fire: () => void) => () => void;
 
-export type PtySessionManagerDeps = Pick<CommandRunnerDeps, "sandbox" | "env" | "pins" | "envPolicy"> & {
+export type PtySessionManagerDeps = Pick<
+  CommandRunnerDeps,
+  "sandbox" | "env" | "pins" | "envPolicy" | "lifetimeWrapper" | "clock"
+> & {
   maxSessions?: number;
   outputCapBytes?: number;
   timer?: YieldTimer;
@@ -43,10 +47,10 @@ export type SessionRead = {
 /** What a session needs from its manager. */
 type SessionDeps = { timer: YieldTimer; now: () => number; outputCapBytes: number };
 
-const systemTimer: YieldTimer = (ms, fire) => {
-  const handle = setTimeout(fire, ms);
-  return () => clearTimeout(handle);
-};
+const clockTimer =
+  (clock: Clock): YieldTimer =>
+  (ms, fire) =>
+    startTimer(clock, ms, fire);
 
 /** One interactive process the model talks to through `write_stdin`. */
 export class PtySession {
@@ -208,8 +212,8 @@ export class PtySessionManager {
       argv: request.argv,
       start,
       deps: {
-        timer: this.#deps.timer ?? systemTimer,
-        now: this.#deps.now ?? (() => performance.now()),
+        timer: this.#deps.timer ?? clockTimer(this.#deps.clock ?? systemClock),
+        now: this.#deps.now ?? (() => (this.#deps.clock ?? systemClock).now()),
         outputCapBytes: this.#deps.outputCapBytes ?? PTY_OUTPUT_CAP_BYTES,
       },
       release: (done) => this.#sessions.delete(done.id),

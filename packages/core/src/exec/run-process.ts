@@ -3,6 +3,7 @@ import fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type { CommandResult } from "../tools/tool.js";
+import { type Clock, startTimer, systemClock } from "../util/clock.js";
 import { HeadTailBuffer } from "./head-tail-buffer.js";
 import { signalName, signalProcessGroup } from "./process-group.js";
 import { loadPty } from "./pty.js";
@@ -35,6 +36,8 @@ export type ProcessRequest = {
   extraInputs?: Uint8Array[];
   killGraceMs?: number;
   drainTimeoutMs?: number;
+  /** Times the timeout, the kill grace, the drain and the duration (default: the system's). */
+  clock?: Clock;
 };
 
 type ExitInfo = { code: number | null; signal: string | null; spawnError?: NodeJS.ErrnoException };
@@ -56,7 +59,8 @@ type Sink = (chunk: Buffer, stream: "stdout" | "stderr") => void;
  * Never throws for the command's sake: failures to start come back as exit code 127/126.
  */
 export async function runProcess(req: ProcessRequest): Promise<CommandResult> {
-  const started = performance.now();
+  const clock = req.clock ?? systemClock;
+  const started = clock.now();
   const capture = new HeadTailBuffer(req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
   let spill: SpillFile | null = null;
   let spillOpenError: string | null = null;
@@ -74,7 +78,7 @@ export async function runProcess(req: ProcessRequest): Promise<CommandResult> {
     output: capture.toString(),
     timedOut: flags.timedOut,
     aborted: flags.aborted,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(clock.now() - started),
     totalBytes: capture.totalBytes,
     totalLines: capture.totalLines,
   });
@@ -197,23 +201,24 @@ async function supervise(
   launched: Launched,
   req: ProcessRequest,
 ): Promise<{ exit: ExitInfo; timedOut: boolean; aborted: boolean }> {
+  const clock = req.clock ?? systemClock;
   const graceMs = req.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   let timedOut = false;
   let aborted = false;
-  let killTimer: NodeJS.Timeout | undefined;
+  let cancelKill: (() => void) | undefined;
   const stop = () => {
-    if (killTimer) return;
+    if (cancelKill) return;
     signalProcessGroup(launched.pid, "SIGTERM");
-    killTimer = setTimeout(() => signalProcessGroup(launched.pid, "SIGKILL"), graceMs);
+    cancelKill = startTimer(clock, graceMs, () => signalProcessGroup(launched.pid, "SIGKILL"));
   };
   const timeoutMs = req.timeoutMs ?? 0;
-  const timeout =
+  const cancelTimeout =
     timeoutMs > 0
-      ? setTimeout(() => {
+      ? startTimer(clock, timeoutMs, () => {
           timedOut = true;
           stop();
-        }, timeoutMs)
-      : undefined;
+        })
+      : () => {};
   const onAbort = () => {
     aborted = true;
     stop();
@@ -222,23 +227,25 @@ async function supervise(
 
   try {
     const exit = await launched.exited;
-    clearTimeout(timeout);
+    cancelTimeout();
     req.signal?.removeEventListener("abort", onAbort);
-    let drainTimer: NodeJS.Timeout | undefined;
+    // The call is over: background jobs it left in its process group go with it.
+    signalProcessGroup(launched.pid, "SIGKILL", false);
+    let cancelDrain = () => {};
     const drainedInTime = await Promise.race([
       launched.drained.then(() => true),
       new Promise<boolean>((resolve) => {
-        drainTimer = setTimeout(() => resolve(false), req.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+        cancelDrain = startTimer(clock, req.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS, () => resolve(false));
       }),
     ]);
-    clearTimeout(drainTimer);
+    cancelDrain();
     if (!drainedInTime) launched.detach();
     return { exit, timedOut, aborted };
   } finally {
-    clearTimeout(timeout);
-    clearTimeout(killTimer);
+    cancelTimeout();
+    cancelKill?.();
     // Whatever survived a stop (a grandchild ignoring SIGTERM) goes now.
-    if (killTimer) signalProcessGroup(launched.pid, "SIGKILL", false);
+    if (cancelKill) signalProcessGroup(launched.pid, "SIGKILL", false);
   }
 }
 

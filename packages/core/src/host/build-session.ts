@@ -17,14 +17,16 @@ import { UsageLedger } from "../context/ledger.js";
 import type { ShellEnvironmentPolicy } from "../exec/env-policy.js";
 import { LoginShellSnapshot } from "../exec/login-shell.js";
 import { PtySessionManager } from "../exec/pty-sessions.js";
-import { lookupModel, modelOutputBudgetBytes } from "../model/catalog.js";
+import { modelOutputBudgetBytes } from "../model/catalog.js";
 import type { ModelClient } from "../model/client.js";
+import type { CircuitBreakers } from "../model/gateway/index.js";
 import { isToolCall, type ResponseItem } from "../model/items.js";
 import type { ProviderInfo } from "../model/provider.js";
 import { ApprovalCache } from "../sandbox/approval.js";
 import { type BashParser, loadBashParser } from "../sandbox/bash-script.js";
+import { lifetimeWrapper } from "../sandbox/lifetime.js";
 import { writableRoots } from "../sandbox/policy.js";
-import { probeSandbox } from "../sandbox/probe.js";
+import { findSystemProgram, probeSandbox } from "../sandbox/probe.js";
 import { pinSessionPaths } from "../sandbox/protected-paths.js";
 import { assertSandboxUsable, createCommandRunner } from "../sandbox/runner.js";
 import { SessionPins } from "../sandbox/session-pins.js";
@@ -34,14 +36,17 @@ import { describeCause, makeDirectory } from "../session/storage-error.js";
 import type { SessionLog, SessionRef, SessionStore } from "../session/store.js";
 import { builtinTools } from "../tools/builtin.js";
 import { ToolRegistry } from "../tools/registry.js";
-import type { ApprovalCallback, Tool } from "../tools/tool.js";
+import { type ApprovalCallback, NO_ONE_IS_HERE, type Tool, type UserInputCallback } from "../tools/tool.js";
+import { SessionChanges } from "../workspace/session-changes.js";
+import { onCompactionClient } from "./compaction-model.js";
 import type { RuntimeConfig } from "./config/resolve.js";
 import type { ConfigToml } from "./config/schema.js";
 import { SetupError } from "./errors.js";
 import { attachMcp } from "./mcp-attach.js";
-import { createModelClient } from "./model-client.js";
+import { buildSessionModels, type FallbackRecord } from "./model-gateway.js";
 import type { OssReporter } from "./oss/progress.js";
 import { Session } from "./session.js";
+import { resolveWebSearch, type WebSearchRequest } from "./web-search.js";
 
 /** What the host needs from its surroundings. Everything has a default but `home`, `env` and `version`. */
 export type HostDeps = {
@@ -52,6 +57,11 @@ export type HostDeps = {
   version: string;
   /** Asked before side effects the policy does not allow on its own; default: deny (no one is there). */
   approve?: ApprovalCallback;
+  /**
+   * Asks the person at the face a question (the request_user_input tool); default: no one is
+   * here, and the model is told to decide itself. Never left waiting on a headless face.
+   */
+  requestUserInput?: UserInputCallback;
   clock?: Clock;
   random?: () => number;
   newId?: () => string;
@@ -61,6 +71,12 @@ export type HostDeps = {
   store?: SessionStore;
   /** Where `--oss` set-up reports progress (default: nowhere). */
   ossReporter?: OssReporter;
+  /**
+   * One circuit breaker per provider, shared by every session given the same instance (a run's
+   * segments, a server's sessions), so a provider one session found down is rested for all.
+   * Default: one set per session.
+   */
+  circuitBreakers?: CircuitBreakers;
 };
 
 /** Tools and hooks a face or the runner adds to a session (e.g. a run's `submit_plan`). */
@@ -86,6 +102,11 @@ export async function buildSession(args: {
   outputSchema?: Record<string, unknown>;
   maxOutputTokens?: number;
   extensions?: SessionExtensions;
+  recordChanges?: boolean;
+  /** The role of the session's requests in its usage breakdown (default "work"). */
+  role?: string;
+  /** What the face asked of web search (`--search`); absent: config.toml's `web_search`. */
+  webSearch?: WebSearchRequest;
 }): Promise<Session> {
   const { runtime, deps } = args;
   const env = deps.env;
@@ -117,21 +138,24 @@ export async function buildSession(args: {
   }
 
   const settingsToml = runtime.settings;
-  const info = lookupModel(runtime.model, {
-    contextWindow: settingsToml.model_context_window,
-    maxOutputTokens: settingsToml.model_max_output_tokens,
-    prices: {
-      input: settingsToml.model_input_price_per_million,
-      cachedInput: settingsToml.model_cached_input_price_per_million,
-      output: settingsToml.model_output_price_per_million,
-    },
-  });
-  // Configured prices apply to the configured model; other models of a resumed session use the catalogue.
-  const priceOf = (model: string) => (model === runtime.model ? info.prices : lookupModel(model).prices);
-  const warnings: string[] = [];
+  const retryLimits = {
+    requestMaxRetries: runtime.provider.requestMaxRetries,
+    streamMaxRetries: runtime.provider.streamMaxRetries,
+  };
+  let sessionModel = () => runtime.model;
+  // The primary model and its fallbacks, the compaction model, and config's view of each model.
+  const models = buildSessionModels(
+    runtime,
+    { ...deps, now: () => clock.now(), clock, breakers: deps.circuitBreakers },
+    () => retryLimits,
+    () => sessionModel(),
+  );
+  const info = models.describe(runtime.model);
+  const priceOf = models.priceOf;
+  const warnings: string[] = [...models.warnings];
   if (!info.known) {
     warnings.push(
-      `model "${runtime.model}" is not in nightshift's catalogue: assuming a ${info.contextWindow.toLocaleString("en-US")}-token context window, no parallel tool calls${info.prices ? "" : " and unknown prices"}. Set model_context_window (and model_*_price_per_million) in config.toml to correct this.`,
+      `model "${runtime.model}" is not in nightshift's catalogue: assuming a ${info.contextWindow.toLocaleString("en-US")}-token context window, no parallel tool calls${info.reasoning ? ", reasoning (dropped if the server refuses it)" : ""}${info.prices ? "" : " and unknown prices"}. Set model_context_window (and model_*_price_per_million) in config.toml, or a [models."${runtime.model}"] entry, to correct this.`,
     );
   }
 
@@ -143,16 +167,28 @@ export async function buildSession(args: {
   try {
     warnings.push(...mcp.warnings);
     if (mcp.manager?.capWarning) warnings.push(mcp.manager.capWarning);
-    // Chat Completions carries only function tools: the freeform apply_patch cannot be offered there.
-    const applyPatch = runtime.provider.wireApi === "chat" ? "function" : info.applyPatch;
+    // Chat Completions carries only function tools: the freeform apply_patch cannot be offered
+    // when any of the session's models is reached that way.
+    const applyPatch = models.chatWire ? "function" : info.applyPatch;
+    const search = resolveWebSearch({
+      configured: settingsToml.web_search,
+      request: args.webSearch ?? { explicit: false },
+      provider: runtime.provider,
+      model: runtime.model,
+      policy,
+    });
+    if (search.warning) warnings.push(search.warning);
     const tools = new ToolRegistry([
-      ...builtinTools({ applyPatch }),
+      // Chat Completions tool messages carry text only: view_image needs the Responses wire.
+      ...builtinTools({
+        applyPatch,
+        webSearch: search.mode,
+        viewImage: info.imageInput && runtime.provider.wireApi === "responses",
+      }),
       ...(args.extensions?.tools ?? []),
       ...mcp.initialTools,
     ]);
-    const client = (deps.createClient ?? ((provider) => createModelClient(provider, deps.version)))(
-      runtime.provider,
-    );
+    const client = models.client;
 
     const agentsMd = discoverAgentsMd({
       home: deps.home,
@@ -185,10 +221,7 @@ export async function buildSession(args: {
         : undefined,
       verbosity: settingsToml.model_verbosity,
       outputSchema: args.outputSchema,
-      retryLimits: {
-        requestMaxRetries: runtime.provider.requestMaxRetries,
-        streamMaxRetries: runtime.provider.streamMaxRetries,
-      },
+      retryLimits,
       outputBudgetBytes: modelOutputBudgetBytes(info, settingsToml.tool_output_token_limit),
       contextWindow: info.contextWindow,
       maxOutputTokens: args.maxOutputTokens,
@@ -234,14 +267,33 @@ export async function buildSession(args: {
     closers.push(() => log.close());
 
     const envPolicy = shellEnvironmentPolicy(runtime.toml.shell_environment_policy);
-    const ptySessions = new PtySessionManager({ sandbox: probe, env, pins, envPolicy });
+    const lifetime = lifetimeWrapper(
+      (program) =>
+        findSystemProgram(
+          program,
+          env.PATH ?? "",
+          writableRoots({ ...policy, mode: "workspace-write" }, runtime.cwd, env),
+        ),
+      process.getuid?.(),
+    );
+    const ptySessions = new PtySessionManager({
+      sandbox: probe,
+      env,
+      pins,
+      envPolicy,
+      lifetimeWrapper: lifetime,
+      clock,
+    });
     closers.push(() => ptySessions.close());
     let bashParser: Promise<BashParser | undefined> | null = null;
-    const compaction = autoCompactHooks({
-      limitTokens: autoCompactLimit(info.contextWindow, settingsToml.model_auto_compact_token_limit),
-      preferRemote: runtime.provider.supportsRemoteCompaction,
-      initialContext: (scope) => buildInitialContext(scope.settings, sources()),
-    });
+    const compaction = onCompactionClient(
+      autoCompactHooks({
+        limitTokens: autoCompactLimit(info.contextWindow, settingsToml.model_auto_compact_token_limit),
+        preferRemote: models.remoteCompaction,
+        initialContext: (scope) => buildInitialContext(scope.settings, sources()),
+      }),
+      models.compactionClient,
+    );
     const agent = new Agent({
       sessionId,
       instructions,
@@ -251,14 +303,22 @@ export async function buildSession(args: {
         client,
         tools,
         rollout: log,
-        runCommand: createCommandRunner({ sandbox: probe, env, pins, envPolicy }),
+        runCommand: createCommandRunner({
+          sandbox: probe,
+          env,
+          pins,
+          envPolicy,
+          lifetimeWrapper: lifetime,
+          clock,
+        }),
         approve: deps.approve ?? denyAll,
+        requestUserInput: deps.requestUserInput ?? NO_ONE_IS_HERE,
         clock,
         random: deps.random ?? Math.random,
         env,
         scratchDir: scratchDirFor(deps.home, sessionId),
         newId,
-        ledger: new UsageLedger(priceOf, loaded?.usage ?? []),
+        ledger: new UsageLedger(priceOf, loaded?.usage ?? [], { defaultRole: args.role }),
         priceOf,
         approvalCache: new ApprovalCache(),
         ptySessions,
@@ -270,6 +330,7 @@ export async function buildSession(args: {
         firstSeq: (loaded?.lastSeq ?? 0) + 1,
       },
       hooks: composeHooks(
+        models.hooks,
         contextHooks({ sources, lastTurnContext: loaded?.lastTurnContext ?? null }),
         compaction,
         mcp.hooks,
@@ -277,6 +338,12 @@ export async function buildSession(args: {
       ),
     });
     if (loaded) for (const item of missingOutputs(loaded)) agent.record(item);
+    sessionModel = () => agent.settings.model;
+    const fallbacks: FallbackRecord[] = [];
+    models.connect(
+      (event) => agent.emit(event),
+      (record) => fallbacks.push(record),
+    );
     return new Session({
       agent,
       store,
@@ -285,8 +352,13 @@ export async function buildSession(args: {
       warnings,
       runtime,
       model: info,
+      models: { describe: models.describe, fallbackLabels: models.fallbackLabels, fallbacks },
       close: closeAll,
       env,
+      changes:
+        args.recordChanges === false
+          ? undefined
+          : new SessionChanges({ home: deps.home, cwd: runtime.cwd, sessionId, now: () => clock.now() }),
       mcpServers: () =>
         (mcp.manager?.connections ?? []).map((c) => ({
           name: c.name,

@@ -3,12 +3,18 @@ import type { ModelClient } from "../model/client.js";
 import { createNodeTransport } from "../model/http-transport.js";
 import type { ProviderInfo } from "../model/provider.js";
 import { createResponsesClient } from "../model/responses-client.js";
+import { type Clock, systemClock } from "../util/clock.js";
 
 /** The wire client for a provider: the Responses API, or Chat Completions for `wire_api = "chat"`. */
-export function createModelClient(provider: ProviderInfo, version: string): ModelClient {
+export function createModelClient(
+  provider: ProviderInfo,
+  version: string,
+  clock: Clock = systemClock,
+): ModelClient {
   const deps = {
     transport: createNodeTransport(),
-    now: () => Date.now(),
+    now: () => clock.now(),
+    clock,
     userAgentHeaders: { originator: "nightshift", version },
   };
   if (provider.wireApi === "chat") {

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
 import { loadRollout } from "../session/rollout-reader.js";
 import type { SessionQuery, SessionRef } from "../session/store.js";
+import type { WebSearchMode } from "../tools/web-search/tool.js";
 import { buildSession, type HostDeps, type SessionExtensions, storeOf } from "./build-session.js";
 import { clampToCeiling, type SessionCeiling } from "./ceiling.js";
 import { loadConfig } from "./config/load.js";
@@ -10,6 +11,7 @@ import { type CliOverrides, type RuntimeConfig, resolveRuntimeConfig } from "./c
 import { SetupError } from "./errors.js";
 import { ensureOssReady } from "./oss/ready.js";
 import type { Session } from "./session.js";
+import { webSearchRequest } from "./web-search.js";
 
 /** How to configure a session: config.toml, then these, as Codex's flags would. */
 export type SessionSpec = {
@@ -38,6 +40,22 @@ export type SessionSpec = {
   ceiling?: SessionCeiling;
   /** Tools and hooks added to the session. */
   extensions?: SessionExtensions;
+  /**
+   * Record what each turn changes in the workspace, for `nightshift apply` (default true; turns
+   * that cannot change anything are never recorded).
+   */
+  recordChanges?: boolean;
+  /** Models to continue on when the model fails beyond retries (`--fallback-model`; over config's `fallback_models`). */
+  fallbackModels?: string[];
+  /** The model compaction summaries are asked of (over config's `compact_model`). */
+  compactModel?: string;
+  /** What the session's requests are for in its usage breakdown (default "work"; e.g. a run's "plan"). */
+  role?: string;
+  /**
+   * The provider's hosted web search for this session (`--search`: "live"), over config.toml's
+   * `web_search`. Asked for here, live search stays live even with the sandbox's network off.
+   */
+  webSearch?: WebSearchMode;
 };
 
 /**
@@ -66,6 +84,8 @@ export function resolveSpec(
     localProvider: spec.localProvider,
     defaultSandbox: spec.defaultSandbox,
     writableRoots: spec.writableRoots,
+    fallbackModels: spec.fallbackModels,
+    compactModel: spec.compactModel,
   };
   return { runtime: resolveRuntimeConfig(toml, flags, deps.env), warnings };
 }
@@ -93,6 +113,9 @@ export async function createSession(spec: SessionSpec, deps: HostDeps): Promise<
     outputSchema: spec.outputSchema,
     maxOutputTokens: spec.maxOutputTokens,
     extensions: spec.extensions,
+    recordChanges: spec.recordChanges,
+    role: spec.role,
+    webSearch: webSearchRequest(spec),
   });
   session.warnings.unshift(...warnings);
   return session;
@@ -128,6 +151,9 @@ export async function resumeSession(
     outputSchema: spec.outputSchema,
     maxOutputTokens: spec.maxOutputTokens,
     extensions: spec.extensions,
+    recordChanges: spec.recordChanges,
+    role: spec.role,
+    webSearch: webSearchRequest(spec),
   });
   session.warnings.unshift(...warnings);
   return session;

@@ -1,15 +1,30 @@
+import path from "node:path";
 import type { Agent, CommandOptions, TurnSettings } from "../agent/agent.js";
 import type { AgentEvent, SessionEvent } from "../agent/events.js";
 import type { TurnLimits } from "../agent/turn-limits.js";
-import { usageSummaryLine } from "../context/ledger.js";
-import { lookupModel, type ModelInfo, modelOutputBudgetBytes } from "../model/catalog.js";
+import { type UsageBreakdownRow, usageByModelLines, usageSummaryLine } from "../context/ledger.js";
+import { loadImage } from "../images/load-image.js";
+import { type ModelInfo, modelOutputBudgetBytes } from "../model/catalog.js";
 import type { ReasoningEffort } from "../model/client.js";
-import type { ResponseItem, Usage } from "../model/items.js";
+import { type ContentPart, type ResponseItem, type Usage, userMessage } from "../model/items.js";
 import type { ApprovalPolicy, SandboxMode } from "../sandbox/policy.js";
 import type { SessionRef, SessionStore } from "../session/store.js";
 import type { CommandResult } from "../tools/tool.js";
+import type { SessionChanges } from "../workspace/session-changes.js";
 import type { RuntimeConfig } from "./config/resolve.js";
+import { SetupError } from "./errors.js";
+import type { FallbackRecord } from "./model-gateway.js";
 import { notifyTurnComplete } from "./notify.js";
+
+/** The session's models as the host set them up (see model-gateway.ts). */
+export type SessionModelsView = {
+  /** What config says about a model on a provider (default: the session's provider). */
+  describe(model: string, providerId?: string): ModelInfo;
+  /** "<provider>:<model>" of each fallback, in order. */
+  fallbackLabels: readonly string[];
+  /** The fallbacks that happened in this process, in order. */
+  fallbacks: readonly FallbackRecord[];
+};
 
 /** What a face may change between turns; the next turn tells the model what changed. */
 export type SettingsChange = {
@@ -40,6 +55,8 @@ export type SessionUsage = {
   cacheHitRate: number;
   contextTokens: number;
   contextWindow: number;
+  /** Tokens and dollars per model (and provider) and role, in the order each first answered. */
+  breakdown: UsageBreakdownRow[];
 };
 
 /**
@@ -57,9 +74,11 @@ export class Session {
   readonly #ref: SessionRef;
   readonly #runtime: RuntimeConfig;
   #model: ModelInfo;
+  readonly #models: SessionModelsView;
   readonly #close: () => Promise<void>;
   readonly #env: NodeJS.ProcessEnv;
   readonly #mcpServers: () => McpServerState[];
+  readonly #changes: SessionChanges | null;
   #closed = false;
 
   constructor(args: {
@@ -70,9 +89,12 @@ export class Session {
     warnings: string[];
     runtime: RuntimeConfig;
     model: ModelInfo;
+    models?: SessionModelsView;
     close: () => Promise<void>;
     env: NodeJS.ProcessEnv;
     mcpServers?: () => McpServerState[];
+    /** Records what the session changes in its workspace, for `nightshift apply`. */
+    changes?: SessionChanges;
   }) {
     this.#env = args.env;
     this.#agent = args.agent;
@@ -84,8 +106,10 @@ export class Session {
     this.warnings = args.warnings;
     this.#runtime = args.runtime;
     this.#model = args.model;
+    this.#models = args.models ?? { describe: () => args.model, fallbackLabels: [], fallbacks: [] };
     this.#close = args.close;
     this.#mcpServers = args.mcpServers ?? (() => []);
+    this.#changes = args.changes ?? null;
   }
 
   get settings(): Readonly<TurnSettings> {
@@ -95,6 +119,41 @@ export class Session {
   /** The provider the session talks to. */
   get providerId(): string {
     return this.#runtime.provider.id;
+  }
+
+  /** The models a turn continues on when the model fails beyond retries ("<provider>:<model>"). */
+  get fallbackModels(): readonly string[] {
+    return this.#models.fallbackLabels;
+  }
+
+  /** Whether the model takes images (the catalogue's capability, or `model_supports_images`). */
+  get acceptsImages(): boolean {
+    return this.#model.imageInput;
+  }
+
+  /**
+   * The user's message with image files attached (PNG, JPEG, GIF or WebP, scaled down above the
+   * provider's limits), ready for `runTurn`. Relative paths are taken from the session's folder.
+   * A SetupError says what is wrong (a model that takes no images, a file that is not an image,
+   * too large or unreadable) before anything is sent.
+   */
+  async userInput(text: string, images: readonly string[] = []): Promise<ResponseItem[]> {
+    if (images.length === 0) return [userMessage(text)];
+    const refusal = this.#imageRefusal();
+    if (refusal) throw new SetupError(refusal);
+    const parts: ContentPart[] = [];
+    for (const image of images) {
+      const loaded = await loadImage(path.resolve(this.settings.cwd, image));
+      if ("error" in loaded) throw new SetupError(`cannot attach an image: ${loaded.error}`);
+      parts.push(loaded.part);
+    }
+    if (text !== "") parts.push({ type: "input_text", text });
+    return [{ type: "message", role: "user", content: parts }];
+  }
+
+  #imageRefusal(): string | null {
+    if (this.#model.imageInput) return null;
+    return `model ${this.settings.model} does not take images (so says nightshift's model catalogue): pick a model that does, or set model_supports_images = true in config.toml if this one can`;
   }
 
   /** `show_raw_agent_reasoning` from config, when set. */
@@ -131,6 +190,25 @@ export class Session {
     input: string | ResponseItem[],
     options: { signal: AbortSignal; limits?: TurnLimits },
   ): AsyncGenerator<SessionEvent> {
+    // An image the model cannot take fails here, before any request.
+    const refusal = typeof input === "string" || !input.some(hasImage) ? null : this.#imageRefusal();
+    if (refusal) throw new SetupError(refusal);
+    // A turn that can change nothing (read-only, never asking to escalate) needs no snapshots.
+    const { policy, approvalPolicy } = this.settings;
+    const changes = policy.mode === "read-only" && approvalPolicy === "never" ? null : this.#changes;
+    // Recording is best effort: without git the turn runs and `nightshift apply` says so.
+    await changes?.beforeTurn().catch(() => {});
+    try {
+      yield* this.#runTurn(input, options);
+    } finally {
+      await changes?.afterTurn().catch(() => {});
+    }
+  }
+
+  async *#runTurn(
+    input: string | ResponseItem[],
+    options: { signal: AbortSignal; limits?: TurnLimits },
+  ): AsyncGenerator<SessionEvent> {
     for await (const event of this.#agent.runTurn(input, options.signal, options.limits)) {
       yield event;
       if (event.type === "turn_completed") {
@@ -164,7 +242,7 @@ export class Session {
     const patch: Partial<TurnSettings> = {};
     const current = this.settings;
     if (change.model !== undefined && change.model !== current.model) {
-      const info = lookupModel(change.model);
+      const info = this.#models.describe(change.model);
       this.#model = info;
       Object.assign(patch, {
         model: change.model,
@@ -204,6 +282,7 @@ export class Session {
       cacheHitRate: ledger.cacheHitRate,
       contextTokens: this.#agent.contextTokens(),
       contextWindow: this.settings.contextWindow,
+      breakdown: ledger.breakdown(),
     };
   }
 
@@ -212,9 +291,24 @@ export class Session {
     return this.#mcpServers();
   }
 
-  /** One line of tokens, cache hits, cost and context left. */
+  /**
+   * One line of tokens, cache hits, cost and context left; then, when more than one model
+   * answered (a fallback, a compaction model), one line per model, and each fallback.
+   */
   summary(): string {
-    return usageSummaryLine(this.#agent.ledger, this.settings.contextWindow, this.#agent.contextTokens());
+    const ledger = this.#agent.ledger;
+    const seen = new Set<string>();
+    const fallbacks = this.#models.fallbacks.flatMap((f) => {
+      const line = `  fell back from ${f.from} to ${f.to}: ${f.reason}`;
+      if (seen.has(line)) return [];
+      seen.add(line);
+      return [line];
+    });
+    return [
+      usageSummaryLine(ledger, this.settings.contextWindow, this.#agent.contextTokens()),
+      ...usageByModelLines(ledger),
+      ...fallbacks,
+    ].join("\n");
   }
 
   /** Stops the session's processes and MCP servers and releases its log. */
@@ -223,6 +317,10 @@ export class Session {
     this.#closed = true;
     await this.#close();
   }
+}
+
+function hasImage(item: ResponseItem): boolean {
+  return item.type === "message" && item.content.some((part) => part.type === "input_image");
 }
 
 function textOf(item: ResponseItem): string[] {

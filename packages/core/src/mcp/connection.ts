@@ -1,5 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { type Clock, startTimer, systemClock } from "../util/clock.js";
 import type { McpServerConfig } from "./config.js";
 import { normalizeInputSchema } from "./schema.js";
 import { createMcpTransport } from "./transport.js";
@@ -19,6 +20,8 @@ export type McpServerStatus = "starting" | "ready" | "failed" | "closed";
 export type McpConnectionDeps = {
   env: NodeJS.ProcessEnv;
   clientInfo: { name: string; version: string };
+  /** Times the start-up timeout (default: the system's). */
+  clock?: Clock;
 };
 
 /** Bounds on what a server may make us do. */
@@ -51,7 +54,7 @@ export class McpConnection {
     this.config = config;
     this.#client = new Client(deps.clientInfo, { capabilities: {} });
     this.#client.setNotificationHandler(ToolListChangedNotificationSchema, async () => this.#toolsChanged());
-    this.started = this.#start(deps.env);
+    this.started = this.#start(deps.env, deps.clock ?? systemClock);
   }
 
   get name(): string {
@@ -128,11 +131,13 @@ export class McpConnection {
     await this.#client.close().catch(() => {});
   }
 
-  async #start(env: NodeJS.ProcessEnv): Promise<void> {
+  async #start(env: NodeJS.ProcessEnv, clock: Clock): Promise<void> {
     const timeoutMs = this.config.startupTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer = () => {};
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`did not start within ${timeoutMs / 1000}s`)), timeoutMs);
+      cancelTimer = startTimer(clock, timeoutMs, () =>
+        reject(new Error(`did not start within ${timeoutMs / 1000}s`)),
+      );
     });
     try {
       await Promise.race([this.#connectAndList(env), timeout]);
@@ -144,7 +149,7 @@ export class McpConnection {
       this.#fail(err);
       await this.#client.close().catch(() => {});
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
     }
   }
 

@@ -2,8 +2,10 @@ import { outputBudgetBytes } from "../tools/truncate.js";
 
 /**
  * What nightshift knows about models: limits, prices and capabilities. Prices are US dollars per
- * million tokens. Entries match by exact slug, then by the longest prefix (so "gpt-5.1-codex-2026-01"
- * finds "gpt-5.1-codex"). Config can override any of it.
+ * million tokens (standard processing, prompts under the long-context tier), as the providers
+ * published them in CATALOG_PRICES_AS_OF. Entries match by exact slug, then by the longest prefix
+ * (so "gpt-5.1-codex-2026-01" finds "gpt-5.1-codex"). Config can override any of it
+ * (`[models."<slug>"]`, see host/config/model-info.ts).
  */
 export type ModelPrices = { input: number; cachedInput: number; output: number };
 
@@ -20,11 +22,16 @@ export type ModelInfo = {
   applyPatch: "freeform" | "function";
   /** Budget for one tool output as the model sees it. */
   truncation: { mode: "tokens" | "bytes"; limit: number };
+  /** Takes images in its input (`input_image` parts): `-i/--image` and the view_image tool. */
+  imageInput: boolean;
   /** Whether the model is known; unknown ones get safe defaults and a warning. */
   known: boolean;
 };
 
 type Entry = Omit<ModelInfo, "slug" | "known">;
+
+/** When the catalogue's prices were last checked against the providers' price lists. */
+export const CATALOG_PRICES_AS_OF = "2026-06";
 
 const openaiReasoning = (contextWindow: number, prices: ModelPrices, extra: Partial<Entry> = {}): Entry => ({
   contextWindow,
@@ -35,6 +42,7 @@ const openaiReasoning = (contextWindow: number, prices: ModelPrices, extra: Part
   parallelToolCalls: true,
   applyPatch: "freeform",
   truncation: { mode: "tokens", limit: 10_000 },
+  imageInput: true,
   ...extra,
 });
 
@@ -46,12 +54,15 @@ const local = (contextWindow: number, extra: Partial<Entry> = {}): Entry => ({
   parallelToolCalls: false,
   applyPatch: "function",
   truncation: { mode: "bytes", limit: 10_000 },
+  imageInput: false,
   ...extra,
 });
 
 const CATALOG: Record<string, Entry> = {
+  "gpt-5.5": openaiReasoning(272_000, { input: 5, cachedInput: 0.5, output: 30 }),
   "gpt-5.4": openaiReasoning(272_000, { input: 2.5, cachedInput: 0.25, output: 15 }),
-  "gpt-5.4-mini": openaiReasoning(272_000, { input: 0.5, cachedInput: 0.05, output: 4 }),
+  "gpt-5.4-mini": openaiReasoning(272_000, { input: 0.75, cachedInput: 0.075, output: 4.5 }),
+  "gpt-5.4-nano": openaiReasoning(272_000, { input: 0.2, cachedInput: 0.02, output: 1.25 }),
   "gpt-5.3-codex": openaiReasoning(272_000, { input: 1.75, cachedInput: 0.175, output: 14 }),
   "gpt-5.2-codex": openaiReasoning(272_000, { input: 1.75, cachedInput: 0.175, output: 14 }),
   "gpt-5.2": openaiReasoning(
@@ -102,7 +113,7 @@ const CATALOG: Record<string, Entry> = {
   "qwen3-coder": local(262_144),
   "qwen2.5-coder": local(32_768),
   qwen3: local(40_960),
-  gemma3: local(131_072),
+  gemma3: local(131_072, { imageInput: true }),
   "mistral-small": local(131_072),
   "deepseek-r1": local(131_072),
   devstral: local(131_072),
@@ -118,6 +129,7 @@ const UNKNOWN: Entry = {
   parallelToolCalls: false,
   applyPatch: "function",
   truncation: { mode: "bytes", limit: 10_000 },
+  imageInput: false,
 };
 
 const PREFIXES = Object.keys(CATALOG).sort((a, b) => b.length - a.length);
@@ -126,6 +138,10 @@ export type ModelOverrides = {
   contextWindow?: number;
   maxOutputTokens?: number;
   prices?: Partial<ModelPrices>;
+  /** Whether the model takes reasoning parameters (and returns encrypted reasoning). */
+  reasoning?: boolean;
+  /** `model_supports_images` from config: for a model the catalogue does not know, or knows wrong. */
+  imageInput?: boolean;
 };
 
 /** Looks a model up; unknown models get conservative defaults and `known: false`. */
@@ -144,14 +160,23 @@ export function lookupModel(slug: string, overrides: ModelOverrides = {}): Model
       output: overrides.prices.output ?? prices?.output ?? 0,
     };
   }
+  const reasoning = overrides.reasoning ?? entry.reasoning;
   return {
     ...entry,
     slug,
     contextWindow: overrides.contextWindow ?? entry.contextWindow,
     maxOutputTokens: overrides.maxOutputTokens ?? entry.maxOutputTokens,
     prices,
+    reasoning,
+    defaultReasoningEffort: reasoning ? entry.defaultReasoningEffort : undefined,
+    imageInput: overrides.imageInput ?? entry.imageInput,
     known: key !== undefined,
   };
+}
+
+/** Every model of the built-in catalogue (for `nightshift models`). */
+export function catalogModels(): ModelInfo[] {
+  return Object.keys(CATALOG).map((slug) => lookupModel(slug));
 }
 
 /** Dollars for one request's usage, or null when the model's prices are unknown. */

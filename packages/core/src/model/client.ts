@@ -33,12 +33,25 @@ export type ModelStreamEvent =
   | { type: "text_delta"; itemId: string; delta: string }
   | { type: "reasoning_delta"; itemId: string; delta: string }
   | { type: "item_done"; item: ResponseItem }
-  /** `usageEstimated`: the server reported no usage, so `usage` is an estimate (bytes / 4). */
-  | { type: "completed"; responseId: string; usage: Usage; usageEstimated?: true };
+  /**
+   * `usageEstimated`: the server reported no usage, so `usage` is an estimate (bytes / 4).
+   * `model` and `provider`: who answered, when a gateway chose (else the request's model).
+   */
+  | {
+      type: "completed";
+      responseId: string;
+      usage: Usage;
+      usageEstimated?: true;
+      model?: string;
+      provider?: string;
+    };
+
+/** What remote compaction returns; `model`/`provider` as on a `completed` event. */
+export type CompactResult = { output: ResponseItem[]; usage?: Usage; model?: string; provider?: string };
 
 export interface ModelClient {
   /** Streams one response. Throws ModelError; the caller decides about retries. */
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamEvent>;
   /** Remote compaction (`POST /responses/compact`), when the provider offers it. */
-  compact?(request: ModelRequest, signal: AbortSignal): Promise<{ output: ResponseItem[]; usage?: Usage }>;
+  compact?(request: ModelRequest, signal: AbortSignal): Promise<CompactResult>;
 }

@@ -52,6 +52,17 @@ export type CustomToolCallOutputItem = {
 
 export type CompactionItem = { type: "compaction"; encrypted_content: string };
 
+/**
+ * A search the provider ran with its hosted `web_search` tool. Kept as the server sent it (less
+ * its `id`) and sent back as is: `action` is `{type: "search", query}`, `{type: "open_page", url}`
+ * or `{type: "find", url, pattern}`; other fields the server adds are carried along untouched.
+ */
+export type WebSearchCallItem = {
+  type: "web_search_call";
+  status?: string;
+  action?: { type?: string; query?: string; url?: string; pattern?: string; [key: string]: unknown };
+};
+
 export type ResponseItem =
   | MessageItem
   | ReasoningItem
@@ -59,7 +70,8 @@ export type ResponseItem =
   | FunctionCallOutputItem
   | CustomToolCallItem
   | CustomToolCallOutputItem
-  | CompactionItem;
+  | CompactionItem
+  | WebSearchCallItem;
 
 export type ToolCallItem = FunctionCallItem | CustomToolCallItem;
 
@@ -73,6 +85,31 @@ export function userMessage(text: string): MessageItem {
 
 export function developerMessage(texts: string[]): MessageItem {
   return { type: "message", role: "developer", content: texts.map((text) => ({ type: "input_text", text })) };
+}
+
+/**
+ * What an image costs in context, as bytes of the 4-bytes-a-token estimates: the provider counts
+ * an image by its size in tiles (about 1,500 tokens at most, as it scales images), not by the
+ * length of its data URL.
+ */
+export const IMAGE_ESTIMATE_BYTES = 6_000;
+
+/**
+ * The size of an item for token estimates: its JSON length, with each image counted as
+ * IMAGE_ESTIMATE_BYTES instead of its data URL.
+ */
+export function estimatedBytes(item: ResponseItem, json: string): number {
+  const parts =
+    item.type === "message"
+      ? item.content
+      : item.type === "function_call_output" && Array.isArray(item.output)
+        ? item.output
+        : [];
+  let size = json.length;
+  for (const part of parts) {
+    if (part.type === "input_image") size += IMAGE_ESTIMATE_BYTES - part.image_url.length;
+  }
+  return Math.max(0, size);
 }
 
 export function messageText(item: MessageItem): string {

@@ -1,3 +1,4 @@
+import { type Clock, startTimer, systemClock } from "../util/clock.js";
 import { ModelError } from "./errors.js";
 import type { HttpResponse, HttpTransport } from "./http-transport.js";
 import { type ProviderInfo, providerUrl } from "./provider.js";
@@ -23,7 +24,7 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  */
 export async function postToModel(
   provider: ProviderInfo,
-  deps: { transport: HttpTransport; now: () => number },
+  deps: { transport: HttpTransport; now: () => number; clock?: Clock },
   request: { path: string; body: string; headers: Record<string, string> },
   outer: AbortSignal,
   classify: HttpErrorClassifier,
@@ -35,12 +36,12 @@ export async function postToModel(
   if (outer.aborted) controller.abort(outer.reason);
   else outer.addEventListener("abort", onAbort, { once: true });
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const cancelTimer = startTimer(deps.clock ?? systemClock, provider.streamIdleTimeoutMs, () => {
     timedOut = true;
     controller.abort(new Error("idle timeout"));
-  }, provider.streamIdleTimeoutMs);
+  });
   const release = (finished: boolean) => {
-    clearTimeout(timer);
+    cancelTimer();
     outer.removeEventListener("abort", onAbort);
     if (!finished) controller.abort(new Error("stream abandoned"));
   };
@@ -83,7 +84,7 @@ export async function postToModel(
     throw fail(classify(response.status, text, response.headers, deps.now()));
   }
   // Headers are in: for a stream, its reader's idle timeout takes over from here.
-  if (!options.timeoutCoversBody) clearTimeout(timer);
+  if (!options.timeoutCoversBody) cancelTimer();
   return { response, release, bodyError: fail };
 }
 

@@ -1,4 +1,4 @@
-import type { ContentPart, ResponseItem } from "./items.js";
+import type { ContentPart, ResponseItem, WebSearchCallItem } from "./items.js";
 
 type Raw = Record<string, unknown>;
 
@@ -61,6 +61,11 @@ export function normalizeOutputItem(raw: Raw): ResponseItem | null {
         input: str(raw.input),
         call_id: str(raw.call_id),
       };
+    case "web_search_call": {
+      // Carried back as it came, without the server's id (not resolvable with `store: false`).
+      const { id: _id, ...rest } = raw;
+      return rest as WebSearchCallItem;
+    }
     case "compaction":
     case "compaction_summary":
       return { type: "compaction", encrypted_content: str(raw.encrypted_content) };

@@ -1,3 +1,4 @@
+import type { Clock } from "../util/clock.js";
 import type { ModelClient, ModelRequest, ModelStreamEvent } from "./client.js";
 import { classifyFailedResponse, classifyHttpError, ModelError } from "./errors.js";
 import type { HttpTransport } from "./http-transport.js";
@@ -12,6 +13,8 @@ import { estimateUsage, outputChars } from "./usage-estimate.js";
 export type HttpDeps = {
   transport: HttpTransport;
   now: () => number;
+  /** Times idle and header timeouts (default: the system's). */
+  clock?: Clock;
   /** Headers every request carries (originator, version). */
   userAgentHeaders: Record<string, string>;
 };
@@ -44,7 +47,11 @@ export function createResponsesClient(provider: ProviderInfo, deps: HttpDeps): M
       let finished = false;
       try {
         yield* parseResponsesStream(
-          readSse(connection.response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }),
+          readSse(connection.response.body, {
+            idleTimeoutMs: provider.streamIdleTimeoutMs,
+            signal,
+            clock: deps.clock,
+          }),
           { requestBytes: Buffer.byteLength(body) },
         );
         finished = true;

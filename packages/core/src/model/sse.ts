@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { type Clock, startTimer, systemClock } from "../util/clock.js";
 import { ModelError } from "./errors.js";
 
 /** One server-sent event. `atEnd`: dispatched because the body ended, without its closing blank line. */
@@ -14,7 +15,7 @@ export type SseEvent = EventSourceMessage & { atEnd?: true };
  */
 export async function* readSse(
   body: AsyncIterable<Uint8Array>,
-  options: { idleTimeoutMs: number; signal?: AbortSignal },
+  options: { idleTimeoutMs: number; signal?: AbortSignal; clock?: Clock },
 ): AsyncGenerator<SseEvent> {
   const queue: SseEvent[] = [];
   const parser = createParser({ onEvent: (event) => queue.push(event) });
@@ -28,7 +29,12 @@ export async function* readSse(
   };
   try {
     while (true) {
-      const chunk = await readWithTimeout(reader, options.idleTimeoutMs, options.signal);
+      const chunk = await readWithTimeout(
+        reader,
+        options.idleTimeoutMs,
+        options.signal,
+        options.clock ?? systemClock,
+      );
       if (chunk.done) break;
       feed(decoder.decode(chunk.value, { stream: true }));
       while (queue.length > 0) yield queue.shift()!;
@@ -69,6 +75,7 @@ function readWithTimeout(
   reader: AsyncIterator<Uint8Array>,
   idleTimeoutMs: number,
   signal: AbortSignal | undefined,
+  clock: Clock,
 ): Promise<ReadResult> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -79,14 +86,14 @@ function readWithTimeout(
       cleanup();
       reject(new ModelError("aborted", "request aborted"));
     };
-    const timer = setTimeout(() => {
+    const cancelTimer = startTimer(clock, idleTimeoutMs, () => {
       cleanup();
       reject(
         new ModelError("idle_timeout", `idle timeout waiting for SSE (no data for ${idleTimeoutMs} ms)`),
       );
-    }, idleTimeoutMs);
+    });
     const cleanup = () => {
-      clearTimeout(timer);
+      cancelTimer();
       signal?.removeEventListener("abort", onAbort);
     };
     signal?.addEventListener("abort", onAbort, { once: true });

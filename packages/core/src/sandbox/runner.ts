@@ -2,6 +2,7 @@ import { buildCommandEnv } from "../exec/env.js";
 import type { ShellEnvironmentPolicy } from "../exec/env-policy.js";
 import { runProcess } from "../exec/run-process.js";
 import type { CommandRequest, CommandResult, CommandRunner } from "../tools/tool.js";
+import type { Clock } from "../util/clock.js";
 import { wrapWithBwrap } from "./bwrap.js";
 import type { SandboxMode } from "./policy.js";
 import type { SandboxProbe } from "./probe.js";
@@ -17,12 +18,16 @@ export type CommandRunnerDeps = {
   env: NodeJS.ProcessEnv;
   /** Which of `env` commands inherit (config.toml's `[shell_environment_policy]`). */
   envPolicy?: ShellEnvironmentPolicy;
+  /** Put before an unsandboxed command so it cannot outlive us (see `lifetimeWrapper`). */
+  lifetimeWrapper?: readonly string[];
   /**
    * The session's pinned paths (see `SessionPins`), shared with every other place that starts
    * sandboxed commands for the session (its terminal sessions); a runner without one pins each
    * path the first time it starts a command there.
    */
   pins?: SessionPins;
+  /** Times commands (timeouts, kill grace); default the system's. */
+  clock?: Clock;
   /** Process timings (tests shorten them). */
   killGraceMs?: number;
   drainTimeoutMs?: number;
@@ -49,7 +54,7 @@ export type SandboxedCommand =
  * file descriptor); the network namespace still applies.
  */
 export function sandboxedArgv(
-  deps: Pick<CommandRunnerDeps, "sandbox" | "env" | "envPolicy"> & { pins: SessionPins },
+  deps: Pick<CommandRunnerDeps, "sandbox" | "env" | "envPolicy" | "lifetimeWrapper"> & { pins: SessionPins },
   request: Pick<CommandRequest, "argv" | "cwd" | "sandboxCwd" | "policy" | "env" | "tty">,
 ): SandboxedCommand {
   const { policy } = request;
@@ -59,8 +64,10 @@ export function sandboxedArgv(
     extra: request.env,
     policy: deps.envPolicy,
   });
-  if (policy.mode === "danger-full-access")
-    return { argv: request.argv, env, extraInputs: [], wrapper: "none" };
+  if (policy.mode === "danger-full-access") {
+    const argv = [...(deps.lifetimeWrapper ?? []), ...request.argv];
+    return { argv, env, extraInputs: [], wrapper: "none" };
+  }
 
   const sandbox = deps.sandbox;
   if (!sandbox.available) {
@@ -124,6 +131,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       spillFile: request.spillFile,
       tty: request.tty,
       extraInputs: prepared.extraInputs,
+      clock: deps.clock,
       killGraceMs: deps.killGraceMs,
       drainTimeoutMs: deps.drainTimeoutMs,
     });

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import type { SessionEvent } from "../agent/events.js";
 import { type LoadedSession, loadRollout, readRolloutEvents } from "./rollout-reader.js";

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import type { SessionEvent } from "../agent/events.js";
-import { isToolCall, type ResponseItem, type Usage } from "../model/items.js";
+import type { LedgerEntry } from "../context/ledger.js";
+import { isToolCall, type ResponseItem } from "../model/items.js";
 import type { RolloutLine, SessionMeta, TurnContext } from "./rollout-types.js";
 
 export type LoadedSession = {
@@ -10,7 +11,7 @@ export type LoadedSession = {
   /** Outputs of tools that finished but were not yet drained into history when the process died. */
   pendingOutputs: Map<string, ResponseItem>;
   lastTurnContext: TurnContext | null;
-  usage: { model: string; usage: Usage; cost_usd: number | null }[];
+  usage: LedgerEntry[];
   /** Lines that could not be parsed (e.g. the torn last line of a killed process). */
   skippedLines: number;
   /** Tool outputs whose call was lost (a damaged line): dropped, since the API refuses them. */

@@ -1,5 +1,6 @@
 import type { SessionEvent } from "../agent/events.js";
-import type { ResponseItem, Usage } from "../model/items.js";
+import type { LedgerEntry } from "../context/ledger.js";
+import type { ResponseItem } from "../model/items.js";
 
 export type SessionMeta = {
   id: string;
@@ -31,12 +32,8 @@ export type RolloutLine =
   /** A tool finished; its output joins history (in call order) when the response's calls drain. */
   | { timestamp: string; type: "tool_output"; payload: ResponseItem }
   | { timestamp: string; type: "turn_context"; payload: TurnContext }
-  | {
-      timestamp: string;
-      type: "usage";
-      /** `estimated`: the server reported no usage; it was counted by estimate. */
-      payload: { model: string; usage: Usage; cost_usd: number | null; estimated?: boolean };
-    }
+  /** One request's usage: who answered, its role, and `estimated` when the server reported none. */
+  | { timestamp: string; type: "usage"; payload: LedgerEntry }
   | { timestamp: string; type: "compacted"; payload: { replacement_history: ResponseItem[]; reason: string } }
   | {
       timestamp: string;

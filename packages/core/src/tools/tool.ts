@@ -1,9 +1,11 @@
 import { z } from "zod";
 import type { LoginShellSnapshot } from "../exec/login-shell.js";
 import type { PtySessionManager } from "../exec/pty-sessions.js";
+import type { ContentPart } from "../model/items.js";
 import type { ApprovalCache } from "../sandbox/approval.js";
 import type { BashParser } from "../sandbox/bash-script.js";
 import type { ApprovalPolicy, SandboxPolicy } from "../sandbox/policy.js";
+import type { Clock } from "../util/clock.js";
 
 /** What a tool asks the approval callback. The engine forwards it to whichever face is listening. */
 export type ApprovalRequest = {
@@ -23,6 +25,33 @@ export type ApprovalDecision = "approved" | "approved_for_session" | "denied" | 
 
 /** Asked by tools before a side effect the policy does not allow on its own. */
 export type ApprovalCallback = (request: ApprovalRequest) => Promise<ApprovalDecision>;
+
+/** A question request_user_input puts to the person at the face. */
+export type UserInputRequest = {
+  callId: string;
+  /** A short question. */
+  question: string;
+  /** Answers to choose from; the person may still answer in their own words. */
+  choices?: string[];
+};
+
+/** The person's answer: given, refused, or nobody there to ask (headless faces). */
+export type UserInputResponse =
+  | { status: "answered"; answer: string }
+  | { status: "declined" }
+  | { status: "unavailable" };
+
+/**
+ * Asks the person at the face (the TUI's prompt, an MCP client's elicitation). `signal` aborts
+ * when the turn is interrupted: the question is then withdrawn.
+ */
+export type UserInputCallback = (
+  request: UserInputRequest,
+  signal: AbortSignal,
+) => Promise<UserInputResponse>;
+
+/** The answer of a face with no one to ask: `exec`, `run`, any host that sets no callback. */
+export const NO_ONE_IS_HERE: UserInputCallback = async () => ({ status: "unavailable" });
 
 /** Streaming progress a tool may report while it runs (e.g. command output). */
 export type ToolProgress = { type: "output_delta"; text: string };
@@ -78,6 +107,8 @@ export type ToolContext = {
   policy: SandboxPolicy;
   approvalPolicy: ApprovalPolicy;
   approve: ApprovalCallback;
+  /** Asks the person at the face a question (request_user_input), on this call's signal; absent: no one is here. */
+  requestUserInput?: (request: Omit<UserInputRequest, "callId">) => Promise<UserInputResponse>;
   /** What the user approved "for this session". */
   approvalCache: ApprovalCache;
   /** The bash parser for command analysis, loaded on first use; undefined if it cannot load. */
@@ -89,6 +120,8 @@ export type ToolContext = {
   /** Per-model output budget in bytes for what the model sees. */
   outputBudgetBytes: number;
   progress: (event: ToolProgress) => void;
+  /** The session's clock: tools time their work with it (timeouts, wall times). */
+  clock?: Clock;
   /** The session's interactive processes (shell with `tty`, write_stdin); absent where there are none. */
   ptySessions?: PtySessionManager;
   /**
@@ -143,11 +176,32 @@ export type ToolDisplay =
       binary?: boolean;
     }
   | { kind: "search"; pattern: string; path: string; matches: number; files: number }
-  | { kind: "list"; path: string; entries: number; more: boolean };
+  | { kind: "list"; path: string; entries: number; more: boolean }
+  /** A question to the user (request_user_input) and how it was answered. */
+  | {
+      kind: "question";
+      question: string;
+      choices?: string[];
+      status: "waiting" | "answered" | "declined" | "unavailable";
+      answer?: string;
+    }
+  /** A search the provider ran (hosted web search): `action` is search, open_page or find. */
+  | {
+      kind: "web_search";
+      query: string;
+      action?: string;
+      url?: string;
+      status: "searching" | "completed" | "failed";
+    };
 
 export type ToolResult = {
-  /** What the model sees. */
+  /** What the model sees (and faces show). */
   output: string;
+  /**
+   * What the model sees instead of `output` when it is more than text (view_image's image): the
+   * output item then carries these content parts. Function tools only.
+   */
+  content?: ContentPart[];
   success: boolean;
   /** Structured details for the faces (JSON events, UI). Never sent to the model. */
   display?: ToolDisplay;
@@ -182,8 +236,14 @@ export type CustomTool = ToolCommon &
     execute(input: string, ctx: ToolContext): Promise<ToolResult>;
   };
 
+/**
+ * A tool the provider runs itself (the Responses API's `web_search`): only its spec is sent; the
+ * model's use of it comes back as output items of its own, never as a call for us to run.
+ */
+export type HostedTool = ToolCommon & { kind: "hosted"; spec: HostedToolSpec };
+
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of any schema
-export type Tool = FunctionTool<any> | CustomTool;
+export type Tool = FunctionTool<any> | CustomTool | HostedTool;
 
 export function defineFunctionTool<S extends z.ZodType>(
   tool: Omit<FunctionTool<S>, "kind">,
@@ -195,8 +255,12 @@ export function defineCustomTool(tool: Omit<CustomTool, "kind">): CustomTool {
   return { ...tool, kind: "custom" };
 }
 
+/** The spec of a provider-hosted tool, as sent. */
+export type HostedToolSpec = { type: "web_search"; external_web_access: boolean };
+
 /** The JSON sent in the request's `tools` array. Key order is fixed for cache stability. */
 export type ToolSpec =
+  | HostedToolSpec
   | {
       type: "function";
       name: string;
@@ -207,6 +271,7 @@ export type ToolSpec =
   | { type: "custom"; name: string; description: string; format: CustomTool["format"] };
 
 export function toolSpec(tool: Tool): ToolSpec {
+  if (tool.kind === "hosted") return tool.spec;
   if (tool.kind === "custom") {
     return { type: "custom", name: tool.name, description: tool.description, format: tool.format };
   }

@@ -6,7 +6,10 @@ import { describe, expect, it } from "vitest";
 import { applyPatch } from "../../src/tools/apply-patch/index.js";
 
 // Codex's own conformance cases, carried in the repository with their notice.
-const scenariosDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/apply-patch/scenarios");
+const scenariosDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../fixtures/apply-patch/scenarios",
+);
 const scenarios = fs
   .readdirSync(scenariosDir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

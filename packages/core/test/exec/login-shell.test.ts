@@ -176,7 +176,8 @@ describe("LoginShellSnapshot", () => {
         runs.push(request.argv);
         return s.run(request);
       };
-      const snapshot = new LoginShellSnapshot({ timeoutMs: 500 });
+      // The default timeout: these profiles fail fast, they do not hang (a short one fails under load).
+      const snapshot = new LoginShellSnapshot();
       const options = { runCommand: counting, policy: s.policy, cwd: s.ws, scratchDir: s.scratch };
       expect(await snapshot.commandFor(["bash", "-lc", "echo hi"], options)).toEqual({
         argv: ["bash", "-lc", "echo hi"],

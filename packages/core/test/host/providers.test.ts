@@ -168,3 +168,19 @@ describe("resolveRuntimeConfig with --oss", () => {
     expect(resolveRuntimeConfig(toml, { cwd: "/tmp" }, env).model).toBe("gpt-5.4");
   });
 });
+
+describe("resolveRuntimeConfig with -m <provider>:<model>", () => {
+  it("takes the provider from the entry when it names one, and keeps colons of model names", () => {
+    const toml = configSchema.parse({
+      model: "gpt-5.4",
+      model_provider: "openai",
+      model_providers: { cheap: { base_url: "http://127.0.0.1:9/v1", wire_api: "chat" } },
+    });
+    const cheap = resolveRuntimeConfig(toml, { cwd: "/tmp", model: "cheap:small-1" }, env);
+    expect([cheap.provider.id, cheap.model]).toEqual(["cheap", "small-1"]);
+    const router = resolveRuntimeConfig(toml, { cwd: "/tmp", model: "openrouter:vendor/model:free" }, env);
+    expect([router.provider.id, router.model]).toEqual(["openrouter", "vendor/model:free"]);
+    const colon = resolveRuntimeConfig(toml, { cwd: "/tmp", model: "gpt-oss:20b" }, env);
+    expect([colon.provider.id, colon.model]).toEqual(["openai", "gpt-oss:20b"]);
+  });
+});

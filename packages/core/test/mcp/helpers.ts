@@ -35,19 +35,25 @@ export function hostileConfig(
   };
 }
 
-/** A clock whose grace period is over at once (the startup wait then takes only required servers). */
+/** A wait on an injected clock that never ends on its own. */
+const never = (signal?: AbortSignal) =>
+  new Promise<void>((_, reject) =>
+    signal?.addEventListener("abort", () => reject(new Error("aborted")), { once: true }),
+  );
+
+/**
+ * A clock on which the start-up grace (a few seconds) is over at once, so the startup wait takes
+ * only required servers, while the servers' own start-up timeouts (tens of seconds) never run out.
+ */
 export const noGraceClock: Clock = {
   now: () => 0,
-  sleep: async () => {},
+  sleep: (ms, signal) => (ms <= 5_000 ? Promise.resolve() : never(signal)),
 };
 
-/** A clock whose grace period never ends on its own. */
+/** A clock on which no wait ends on its own: neither the grace period nor a start-up timeout. */
 export const endlessGraceClock: Clock = {
   now: () => 0,
-  sleep: (_ms, signal) =>
-    new Promise((_, reject) =>
-      signal?.addEventListener("abort", () => reject(new Error("aborted")), { once: true }),
-    ),
+  sleep: (_ms, signal) => never(signal),
 };
 
 export type Gate = { port: number; connected: Promise<void>; open(): void; close(): Promise<void> };

@@ -7,7 +7,7 @@ import type { CheckpointRepo } from "../git/checkpoints.js";
 import { appendLine } from "../state/atomic-file.js";
 import type { RunPaths } from "../state/paths.js";
 import type { RunStore } from "../state/run-store.js";
-import type { RunState, StageState, TokenTotals } from "../state/state-schema.js";
+import type { ModelUsage, RunState, StageState, TokenTotals } from "../state/state-schema.js";
 
 /** Everything the parts of a run share: its state (and how to persist it), clock, budget, repo, events. */
 export class RunContext {
@@ -120,6 +120,11 @@ export class RunContext {
     return total;
   }
 
+  /** Tokens and dollars by model and role, over every session of the run (in first-use order). */
+  usageByModel(): ModelUsage[] {
+    return sumByModel(this.state.segments.flatMap((segment) => segment.by_model));
+  }
+
   currentStage(): StageState | null {
     return (
       this.state.stages?.find((stage) => stage.status === "pending" || stage.status === "in_progress") ?? null
@@ -175,4 +180,23 @@ export function formatDuration(ms: number): string {
 
 export function round(usd: number): number {
   return Math.round(usd * 1e6) / 1e6;
+}
+
+/** Adds up rows of the same provider, model and role. */
+export function sumByModel(rows: readonly ModelUsage[]): ModelUsage[] {
+  const sums = new Map<string, ModelUsage>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.provider, row.model, row.role]);
+    const sum = sums.get(key);
+    if (!sum) {
+      sums.set(key, { ...row, tokens: { ...row.tokens } });
+      continue;
+    }
+    sum.requests += row.requests;
+    sum.tokens.input += row.tokens.input;
+    sum.tokens.cached += row.tokens.cached;
+    sum.tokens.output += row.tokens.output;
+    sum.cost_usd = sum.cost_usd === null || row.cost_usd === null ? null : sum.cost_usd + row.cost_usd;
+  }
+  return [...sums.values()];
 }

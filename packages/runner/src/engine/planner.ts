@@ -93,18 +93,34 @@ function adoptPlan(ctx: RunContext, plan: Plan, fallback: boolean): void {
   ctx.save();
   ctx.emit({
     type: "run.plan",
-    stages: stages.map((s) => ({ id: s.id, title: s.title, acceptance: s.acceptance })),
+    stages: stages.map((s) => ({
+      id: s.id,
+      title: s.title,
+      acceptance: s.acceptance,
+      review_criteria: s.review_criteria,
+    })),
     fallback,
   });
   ctx.progressHeading("Plan");
   if (fallback) ctx.progress("no valid plan within the planning limits: the whole task is one stage");
   for (const stage of stages)
-    ctx.progress(`${stage.id}: ${stage.title} (${stage.acceptance.length} acceptance command(s))`);
+    ctx.progress(
+      `${stage.id}: ${stage.title} (${stage.acceptance.length} acceptance command(s)${stage.review_criteria.length ? `, ${stage.review_criteria.length} review criterion/criteria` : ""})`,
+    );
 }
 
 /** When no plan came: the whole task as one stage, judged by the verification commands. */
 function fallbackPlan(task: string, verify: readonly string[]): Plan {
   return {
-    stages: [{ id: "task", title: task.slice(0, 200), goal: task, acceptance: [...verify], risks: [] }],
+    stages: [
+      {
+        id: "task",
+        title: task.slice(0, 200),
+        goal: task,
+        acceptance: [...verify],
+        review_criteria: [],
+        risks: [],
+      },
+    ],
   };
 }

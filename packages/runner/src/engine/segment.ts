@@ -1,13 +1,15 @@
 import {
   createSession,
   resumeSession,
+  type SandboxMode,
   type Session,
   type SessionEvent,
   type StopReason,
   type Tool,
   type TurnLimits,
+  type UsageBreakdownRow,
 } from "@nightshift/core";
-import type { Segment as SegmentRecord } from "../state/state-schema.js";
+import type { ModelUsage, SegmentPurpose, Segment as SegmentRecord } from "../state/state-schema.js";
 import type { RunContext } from "./context.js";
 
 /** How a turn of a segment ended. */
@@ -35,15 +37,29 @@ export class Segment {
 
   static async open(
     ctx: RunContext,
-    args: { purpose: "plan" | "work"; stageId: string | null; model: string | null; tools: Tool[] },
+    args: {
+      purpose: SegmentPurpose;
+      stageId: string | null;
+      model: string | null;
+      tools: Tool[];
+      sandbox?: SandboxMode;
+      outputSchema?: Record<string, unknown>;
+    },
   ): Promise<Segment> {
+    const { settings } = ctx;
     const session = await createSession(
       {
-        cwd: ctx.settings.workspace,
+        cwd: settings.workspace,
         model: args.model ?? undefined,
         approvalPolicy: "never",
-        maxOutputTokens: ctx.settings.max_output_tokens,
+        sandbox: args.sandbox,
+        maxOutputTokens: settings.max_output_tokens,
         extensions: { tools: args.tools },
+        outputSchema: args.outputSchema,
+        // The purpose is the role its requests are booked under (compaction books as "compact").
+        role: args.purpose,
+        compactModel: settings.compact_model ?? undefined,
+        fallbackModels: settings.fallback_models.length ? settings.fallback_models : undefined,
       },
       ctx.hostDeps,
     );
@@ -56,6 +72,7 @@ export class Segment {
       cost_usd: 0,
       tokens: { input: 0, cached: 0, output: 0 },
       requests: 0,
+      by_model: [],
       settled: false,
     };
     ctx.state.segments.push(record);
@@ -124,8 +141,25 @@ export class Segment {
     };
     if (typeof costUsd === "number") this.record.cost_usd = costUsd;
     this.record.requests = requests ?? this.record.requests + 1;
+    this.record.by_model = modelUsage(this.session.usage().breakdown);
     this.ctx.save();
   }
+}
+
+/** A session's usage breakdown as the run's state keeps it. */
+export function modelUsage(rows: readonly UsageBreakdownRow[]): ModelUsage[] {
+  return rows.map((row) => ({
+    provider: row.provider,
+    model: row.model,
+    role: row.role,
+    requests: row.requests,
+    tokens: {
+      input: row.usage.input_tokens,
+      cached: row.usage.cached_input_tokens,
+      output: row.usage.output_tokens,
+    },
+    cost_usd: row.cost_usd,
+  }));
 }
 
 /**
@@ -150,6 +184,7 @@ export async function settleSegments(ctx: RunContext): Promise<void> {
       };
       if (usage.costUsd !== null) record.cost_usd = usage.costUsd;
       record.requests = usage.requests;
+      record.by_model = modelUsage(usage.breakdown);
       record.settled = true;
       ctx.save();
     } finally {

@@ -69,11 +69,19 @@ export async function runAcceptanceBaseline(ctx: RunContext, run: CheckRunner): 
     ctx.progress(`acceptance checks already passing at the start (kept green): ${passing.join(", ")}`);
 }
 
-/** After `stage_complete`: the stage's acceptance, the verification commands, and everything guarded. */
+/** Judges a stage's review criteria (see engine/review.ts). */
+export type StageReviewer = (stage: StageState) => Promise<CheckResult[]>;
+
+/**
+ * After `stage_complete`: the stage's acceptance, the verification commands, and everything
+ * guarded; once those are green, the review criteria (a model's yes/no, so only when the commands
+ * leave nothing to fix).
+ */
 export async function verifyStage(
   ctx: RunContext,
   run: CheckRunner,
   stage: StageState,
+  review: StageReviewer = async () => [],
 ): Promise<{ verdict: Verdict; results: CheckResult[] }> {
   const guarded = guardedChecks({
     baseline: ctx.state.baseline?.results ?? [],
@@ -81,7 +89,13 @@ export async function verifyStage(
   });
   const checks = stageChecks(stage, verifyChecks(ctx.settings.verify), guarded);
   const results = await runChecks(run, checks, timeoutMs(ctx));
-  const verdict = judge(results, stage, guarded);
+  let verdict = judge(results, stage, guarded);
+  if (verdict.green && stage.review_criteria.length) {
+    const reviews = await review(stage);
+    results.push(...reviews);
+    const rejected = reviews.filter((r) => !r.passed).map((r) => r.id);
+    verdict = { ...verdict, green: rejected.length === 0, failing: [...verdict.failing, ...rejected] };
+  }
   announce(ctx, stage.id, results, verdict);
   return { verdict, results };
 }

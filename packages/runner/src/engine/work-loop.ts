@@ -8,6 +8,7 @@ import { stageCompleteTool } from "../tools/stage-complete.js";
 import { lastGreen, takeCheckpoint } from "./checkpointing.js";
 import { type RunContext, round } from "./context.js";
 import { type Ending, fireGuard, type Recovery, rollBack } from "./recovery.js";
+import { reviewStage } from "./review.js";
 import { Segment, type TurnEnd } from "./segment.js";
 import { type StopCause, TurnControl } from "./turn-control.js";
 import { sessionCheckRunner, verifyGuarded, verifyStage } from "./verification.js";
@@ -220,7 +221,9 @@ export class WorkLoop {
     ctx.save();
     ctx.progress(`stage_complete: ${request.summary}`);
     const { verdict, results } = await ctx.measure(() =>
-      verifyStage(ctx, sessionCheckRunner(this.#segment!.session), stage),
+      verifyStage(ctx, sessionCheckRunner(this.#segment!.session), stage, (s) =>
+        reviewStage(ctx, this.steps, s),
+      ),
     );
     if (verdict.green) {
       await ctx.measure(() => takeCheckpoint(ctx, { green: true, reason: `stage ${stage.id} done` }));

@@ -75,6 +75,7 @@ function buildReport(ctx: RunContext, artifact: RunReport["artifact"]): RunRepor
     hourly_fee: ctx.settings.hourly_fee,
     tokens: ctx.tokenTotals(),
     requests: state.segments.reduce((sum, s) => sum + s.requests, 0),
+    by_model: ctx.usageByModel(),
     baseline: state.baseline,
     stages: (state.stages ?? []).map((s) => ({
       id: s.id,

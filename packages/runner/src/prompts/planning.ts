@@ -32,6 +32,8 @@ much as you need, then call \`submit_plan\` once with the stages of the work, in
 - \`acceptance\`: shell commands run with \`bash -lc\` in the project folder that exit 0 only when the stage
   is really done (a test file or test name, a build, a grep for the new API). They are fixed once
   submitted and must be fast, deterministic and need no network. Every check passing now must keep passing;
+- \`review_criteria\` (optional, few): what no command can check, such as "the README explains the new
+  flag with an example"; a reviewer model reads the stage's changes and judges each one yes or no;
 - \`risks\`: what could go wrong.
 Prefer a few stages that each leave the project working over many small ones.`;
 }

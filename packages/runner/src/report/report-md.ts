@@ -33,6 +33,13 @@ export function reportMarkdown(
   lines.push(
     `- Tokens: ${report.tokens.input.toLocaleString("en-US")} in (${report.tokens.cached.toLocaleString("en-US")} cached), ${report.tokens.output.toLocaleString("en-US")} out, ${report.requests} requests`,
   );
+  if (report.by_model.length > 1) {
+    for (const row of report.by_model) {
+      lines.push(
+        `  - ${row.role} on ${row.provider ? `${row.provider}:` : ""}${row.model}: ${row.cost_usd === null ? "price unknown" : usd(row.cost_usd)}, ${row.tokens.input.toLocaleString("en-US")} in, ${row.tokens.output.toLocaleString("en-US")} out, ${row.requests} requests`,
+      );
+    }
+  }
   const artifact = report.artifact;
   lines.push(
     `- Artifact: ${artifact.path ? `\`${artifact.path}\` (${artifact.format} of checkpoint ${artifact.checkpoint})` : "none"}`,

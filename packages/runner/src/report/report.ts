@@ -3,6 +3,7 @@ import type {
   Baseline,
   Checkpoint,
   GuardEvent,
+  ModelUsage,
   Rollback,
   RunStatus,
   StageStatus,
@@ -24,6 +25,8 @@ export type RunReport = {
   hourly_fee: number;
   tokens: TokenTotals;
   requests: number;
+  /** Tokens and dollars by model and role (plan, work, review, compact). */
+  by_model: ModelUsage[];
   baseline: Baseline | null;
   stages: { id: string; title: string; status: StageStatus; summary: string | null; rollbacks: number }[];
   checkpoints: Omit<Checkpoint, "reason">[];

@@ -18,6 +18,13 @@ export const stageSpecSchema = z.object({
     .describe(
       "shell commands (run with bash -lc in the project folder) that all exit 0 once the stage is done",
     ),
+  review_criteria: z
+    .array(z.string().trim().min(1, "a review criterion cannot be empty").max(1000))
+    .max(5)
+    .default([])
+    .describe(
+      "criteria no shell command can check (e.g. 'the README explains the new --foo flag clearly'), each judged yes/no by a reviewer model reading the stage's changes; prefer acceptance commands where one can check it",
+    ),
   risks: z.array(z.string().max(1000)).max(10).default([]),
 });
 

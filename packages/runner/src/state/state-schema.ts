@@ -38,8 +38,15 @@ export const runSettingsSchema = z.object({
   verify: z.array(z.string()),
   output: z.enum(OUTPUT_FORMATS),
   output_path: z.string().nullable(),
+  /** The model of each role ("<provider>:<model>" or "<model>"; null: config's model). */
   model: z.string().nullable(),
   plan_model: z.string().nullable(),
+  /** Judges the acceptance criteria a shell command cannot check (default: the work model). */
+  review_model: z.string().nullable().default(null),
+  /** Writes the compaction summaries of every session (default: config's compact_model). */
+  compact_model: z.string().nullable().default(null),
+  /** Models a session continues on when its model fails beyond retries (empty: config's). */
+  fallback_models: z.array(z.string()).default([]),
   max_output_tokens: z.number().int().positive(),
   segment_minutes: z.number().positive(),
   max_failed_verifications: z.number().int().positive(),
@@ -97,16 +104,34 @@ export const guardEventSchema = z.object({
 });
 export type GuardEvent = z.infer<typeof guardEventSchema>;
 
-/** One conversation of the run: the planning session or a work segment. */
+/** Tokens and dollars of one model in one role (what a session's ledger breaks down). */
+export const modelUsageSchema = z.object({
+  provider: z.string().nullable(),
+  model: z.string(),
+  /** plan, work, review or compact. */
+  role: z.string(),
+  requests: z.number().int().nonnegative(),
+  tokens: usageSchema,
+  /** null when the model's prices are unknown. */
+  cost_usd: z.number().nonnegative().nullable(),
+});
+export type ModelUsage = z.infer<typeof modelUsageSchema>;
+
+export const SEGMENT_PURPOSES = ["plan", "work", "review"] as const;
+export type SegmentPurpose = (typeof SEGMENT_PURPOSES)[number];
+
+/** One conversation of the run: the planning session, a work segment, or a review. */
 export const segmentSchema = z.object({
   n: z.number().int().nonnegative(),
-  purpose: z.enum(["plan", "work"]),
+  purpose: z.enum(SEGMENT_PURPOSES),
   session_id: z.string(),
   stage_id: z.string().nullable(),
   started_ms: z.number().nonnegative(),
   cost_usd: z.number().nonnegative(),
   tokens: usageSchema,
   requests: z.number().int().nonnegative(),
+  /** The segment's spend by model and role (its own model, fallbacks, compaction). */
+  by_model: z.array(modelUsageSchema).default([]),
   /** False while the session may still have usage the run has not read (it was open when the run stopped). */
   settled: z.boolean(),
 });

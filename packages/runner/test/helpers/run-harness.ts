@@ -2,12 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import {
   type FakeModelServer,
+  ManualClock,
   type RecordedRequest,
   type StepSpec,
   startFakeModelServer,
 } from "@nightshift/testkit";
 import { type RunEvent, type RunOptions, type RunResult, startRun } from "../../src/index.js";
-import { ManualClock } from "./manual-clock.js";
 import { type Seen, see } from "./script.js";
 import { makeProject, tempDir } from "./workspace.js";
 
@@ -34,7 +34,8 @@ export async function startRunHarness(args: {
   stepMs?: number;
   git?: boolean;
 }): Promise<RunHarness> {
-  const clock = new ManualClock();
+  // Back-offs of a few seconds pass at once; the run's heartbeats and schedules wait for requests.
+  const clock = new ManualClock({ autoAdvanceMs: 5_000 });
   const stepMs = args.stepMs ?? 60_000;
   const server = await startFakeModelServer({
     now: () => clock.now(),
@@ -67,6 +68,8 @@ export async function startRunHarness(args: {
       'wire_api = "responses"',
       "request_max_retries = 0",
       "stream_max_retries = 0",
+      // Each request moves the manual clock by stepMs: the stream may not time out on it.
+      "stream_idle_timeout_ms = 86400000",
       "",
     ].join("\n"),
   );

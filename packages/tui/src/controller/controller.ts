@@ -1,3 +1,4 @@
+import path from "node:path";
 import {
   type AgentEvent,
   type ApprovalDecision,
@@ -18,6 +19,7 @@ import type { CellBody } from "../state/cells.js";
 import { type FooterInfo, footerInfo } from "../state/status.js";
 import { Transcript } from "../state/transcript.js";
 import { runShellCommand } from "../workspace/shell-command.js";
+import { PendingQuestions } from "./questions.js";
 import { runSlashCommand } from "./slash.js";
 import type { Busy, ControllerDeps, OpenHow, Picker, TuiSnapshot } from "./types.js";
 
@@ -39,8 +41,12 @@ export class TuiController {
   #running: Promise<void> = Promise.resolve();
   #retry: string | null = null;
   readonly #approvals: PendingApproval[] = [];
+  /** The model's questions (request_user_input) waiting for an answer. */
+  readonly questions = new PendingQuestions(() => this.notify());
   #picker: Picker | null = null;
-  #queued: string[] = [];
+  #queued: { text: string; images: string[] }[] = [];
+  /** Images given with `-i`: attached to the next prompt. */
+  #pendingImages: string[] = [];
   /** Context for the model's next turn: `!` command outputs, undo notes. */
   #notes: string[] = [];
   #footer: FooterInfo | null = null;
@@ -61,6 +67,22 @@ export class TuiController {
 
   get busy(): Busy | null {
     return this.#busy;
+  }
+
+  /** The session's folder (where pasted relative paths are taken from). */
+  get cwd(): string {
+    return this.#session?.settings.cwd ?? this.deps.spec.cwd;
+  }
+
+  /** Attaches image files (`-i`) to the next prompt. */
+  attachImages(images: readonly string[]): void {
+    if (images.length === 0) return;
+    this.#pendingImages = [...this.#pendingImages, ...images];
+    this.add({
+      type: "notice",
+      level: "info",
+      text: `Attached to your next message: ${images.map((file) => path.basename(file)).join(", ")}`,
+    });
   }
 
   // --- the store React reads (useSyncExternalStore) ---
@@ -89,8 +111,9 @@ export class TuiController {
       busy: this.#busy,
       retry: this.#retry,
       approval: this.#approvals[0]?.request ?? null,
+      question: this.questions.current,
       picker: this.#picker,
-      queued: this.#queued,
+      queued: this.#queued.map((entry) => entry.text),
       footer: this.#footer,
       exitRequested: this.#exitRequested,
     };
@@ -107,7 +130,7 @@ export class TuiController {
 
   /** Opens the first session; set-up errors are thrown for the caller to print. */
   async open(how: OpenHow, spec: SessionSpec = this.deps.spec): Promise<void> {
-    const deps: HostDeps = { ...this.deps.host, approve: this.approve };
+    const deps: HostDeps = { ...this.deps.host, approve: this.approve, requestUserInput: this.questions.ask };
     const session =
       how.kind === "new"
         ? await createSession(spec, deps)
@@ -170,8 +193,8 @@ export class TuiController {
 
   // --- input ---
 
-  /** A prompt, a slash command or a `!` command from the composer. */
-  submit(text: string): void {
+  /** A prompt (with images attached by pasting their paths), a slash command or a `!` command. */
+  submit(text: string, images: readonly string[] = []): void {
     const problem = this.deps.history.add(text);
     if (problem) this.add({ type: "notice", level: "warning", text: problem });
     const slash = parseSlashCommand(text);
@@ -184,12 +207,12 @@ export class TuiController {
       return;
     }
     if (this.#busy) {
-      this.#queued = [...this.#queued, text];
+      this.#queued = [...this.#queued, { text, images: [...images] }];
       this.notify();
       return;
     }
     if (text.startsWith("!")) this.#start(() => this.#shell(text.slice(1).trim()));
-    else this.#start(() => this.#turn(text, text));
+    else this.#start(() => this.#turn(text, text, images));
   }
 
   /** Runs a turn on a prompt the interface wrote (/init), showing `shown` as the user's message. */
@@ -218,13 +241,14 @@ export class TuiController {
    * whether something was interrupted and the queued messages, handed back for editing.
    */
   interrupt(): { interrupted: boolean; queued: string } {
-    const queued = this.#queued.join("\n\n");
+    const queued = this.#queued.map((entry) => entry.text).join("\n\n");
     this.#queued = [];
     if (!this.#abort) {
       this.notify();
       return { interrupted: false, queued };
     }
     for (const pending of this.#approvals.splice(0)) pending.resolve("abort");
+    this.questions.clear();
     this.#abort.abort(new Error("interrupted by the user"));
     this.notify();
     return { interrupted: true, queued };
@@ -287,19 +311,32 @@ export class TuiController {
     this.#abort = null;
     this.#retry = null;
     for (const pending of this.#approvals.splice(0)) pending.resolve("abort");
+    this.questions.clear();
     this.refreshFooter();
     // An interrupt hands the queue back to the prompt: what is queued now was sent after it.
     const next = this.#queued[0];
     if (next !== undefined) {
       this.#queued = this.#queued.slice(1);
-      this.submit(next);
+      this.submit(next.text, next.images);
     }
   }
 
-  async #turn(prompt: string, shown: string): Promise<void> {
+  async #turn(prompt: string, shown: string, attached: readonly string[] = []): Promise<void> {
     const session = this.#session;
     if (!session) return;
-    this.add({ type: "user", text: shown });
+    const images = [...this.#pendingImages, ...attached];
+    let message: ResponseItem[];
+    try {
+      // Read (and refused, for a model that takes none) before anything is shown as sent.
+      message = await session.userInput(prompt, images);
+    } catch (err) {
+      if (!(err instanceof SetupError)) throw err;
+      this.add({ type: "notice", level: "error", text: err.message });
+      return;
+    }
+    this.#pendingImages = [];
+    const extra = this.#pendingImagesShown(images, prompt);
+    this.add({ type: "user", text: extra ? `${shown}\n${extra}` : shown });
     const abort = this.#begin("turn", "Working");
     try {
       const problem = await this.deps.checkpoints.beforeTurn(shown.slice(0, 80));
@@ -308,14 +345,19 @@ export class TuiController {
         this.add({ type: "notice", level: "warning", text: problem });
       }
       const notes = this.#notes.splice(0);
-      const input: string | ResponseItem[] =
-        notes.length === 0 ? prompt : [...notes.map((note) => userMessage(note)), userMessage(prompt)];
+      const input: ResponseItem[] = [...notes.map((note) => userMessage(note)), ...message];
       for await (const event of session.runTurn(input, { signal: abort.signal })) this.onEvent(event);
     } finally {
       // The snapshot after the turn runs in the background; checkpoints keep their own order.
       void this.deps.checkpoints.afterTurn().catch(() => {});
       this.#end();
     }
+  }
+
+  /** Images the prompt's text does not name (those given with `-i`), as a line for the transcript. */
+  #pendingImagesShown(images: readonly string[], prompt: string): string {
+    const unnamed = images.filter((file) => !prompt.includes(`: ${path.basename(file)}]`));
+    return unnamed.map((file) => `[image: ${path.basename(file)}]`).join(" ");
   }
 
   /** One event of a turn or a compaction. */

@@ -1,4 +1,10 @@
-import type { ApprovalRequest, HostDeps, SessionQuery, SessionSpec } from "@nightshift/core";
+import type {
+  ApprovalRequest,
+  HostDeps,
+  SessionQuery,
+  SessionSpec,
+  UserInputRequest,
+} from "@nightshift/core";
 import type { PromptHistory } from "../input/prompt-history.js";
 import type { Cell } from "../state/cells.js";
 import type { FooterInfo } from "../state/status.js";
@@ -26,6 +32,8 @@ export type TuiSnapshot = {
   busy: Busy | null;
   retry: string | null;
   approval: ApprovalRequest | null;
+  /** A question of the model's waiting for the person's answer. */
+  question: UserInputRequest | null;
   picker: Picker | null;
   queued: readonly string[];
   footer: FooterInfo | null;
@@ -36,7 +44,7 @@ export type OpenHow = { kind: "new" } | { kind: "resume"; query: SessionQuery | 
 
 export type ControllerDeps = {
   spec: SessionSpec;
-  host: Omit<HostDeps, "approve">;
+  host: Omit<HostDeps, "approve" | "requestUserInput">;
   env: NodeJS.ProcessEnv;
   git: RunGit;
   history: PromptHistory;

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Key } from "ink";
 import { matchingCommands } from "../commands/slash-commands.js";
 import * as tb from "./text-buffer.js";
@@ -12,6 +13,8 @@ export type ComposerState = {
   recall: { index: number; draft: tb.TextBuffer } | null;
   /** Large pastes, shown as their placeholder until the prompt is sent. */
   pastes: { placeholder: string; text: string }[];
+  /** Image files attached by pasting their path, each shown as its placeholder. */
+  images: { placeholder: string; path: string }[];
   /** The highlighted entry of the popup. */
   selected: number;
   /** Esc closed the popup; it opens again once the text changes. */
@@ -22,6 +25,7 @@ export const EMPTY_COMPOSER: ComposerState = {
   buffer: tb.EMPTY,
   recall: null,
   pastes: [],
+  images: [],
   selected: 0,
   popupClosed: false,
 };
@@ -46,7 +50,8 @@ export function popupItems(query: PopupQuery | null, mentionResults: readonly st
   return [...mentionResults];
 }
 
-export type ComposerEffect = { kind: "submit"; text: string };
+/** A prompt sent: its text, and the image files whose placeholders it still holds. */
+export type ComposerEffect = { kind: "submit"; text: string; images: string[] };
 
 export type ComposerContext = {
   history: readonly string[];
@@ -154,6 +159,18 @@ export function composerPaste(state: ComposerState, pasted: string): ComposerSta
   };
 }
 
+/** An image file attached where the cursor is, shown as `[image: name]` until the prompt is sent. */
+export function composerAttachImage(state: ComposerState, file: string): ComposerState {
+  const placeholder = `[image ${state.images.length + 1}: ${path.basename(file)}]`;
+  return {
+    ...state,
+    buffer: tb.insert(state.buffer, placeholder),
+    images: [...state.images, { placeholder, path: file }],
+    selected: 0,
+    popupClosed: false,
+  };
+}
+
 /** The prompt as sent: placeholders replaced by what was pasted. */
 export function expandPastes(state: ComposerState): string {
   let text = state.buffer.text;
@@ -164,7 +181,12 @@ export function expandPastes(state: ComposerState): string {
 function submit(state: ComposerState): { state: ComposerState; effect?: ComposerEffect } {
   const text = expandPastes(state);
   if (text.trim() === "") return { state };
-  return { state: EMPTY_COMPOSER, effect: { kind: "submit", text } };
+  // An image whose placeholder was deleted is no longer attached.
+  const images = state.images.filter((image) => state.buffer.text.includes(image.placeholder));
+  return {
+    state: EMPTY_COMPOSER,
+    effect: { kind: "submit", text, images: images.map((image) => image.path) },
+  };
 }
 
 function recall(

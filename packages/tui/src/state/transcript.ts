@@ -136,6 +136,13 @@ export class Transcript {
       case "warning":
         this.add({ type: "notice", level: "warning", text: event.message });
         break;
+      case "model_fallback":
+        this.add({
+          type: "notice",
+          level: "warning",
+          text: `Continuing on ${event.to} instead of ${event.from}: ${event.reason}`,
+        });
+        break;
       case "compacted":
         this.add({
           type: "notice",

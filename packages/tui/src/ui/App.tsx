@@ -3,12 +3,14 @@ import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { TuiController } from "../controller/controller.js";
 import {
   type ComposerState,
+  composerAttachImage,
   composerKey,
   composerPaste,
   EMPTY_COMPOSER,
   popupItems,
   popupQuery,
 } from "../input/composer.js";
+import { imagePathOf } from "../input/pasted-image.js";
 import { bufferOf } from "../input/text-buffer.js";
 import type { Cell } from "../state/cells.js";
 import { APPROVAL_KEYS, ApprovalPrompt } from "./ApprovalPrompt.js";
@@ -16,6 +18,7 @@ import { CellView, Lines } from "./CellView.js";
 import { ComposerView } from "./ComposerView.js";
 import { Markdown } from "./Markdown.js";
 import { PickerView } from "./PickerView.js";
+import { QuestionPrompt } from "./QuestionPrompt.js";
 import { BusyLine, Footer } from "./StatusLine.js";
 import { useTheme } from "./theme.js";
 import { toolLines } from "./tool-lines.js";
@@ -85,7 +88,11 @@ export function App({ controller }: { controller: TuiController }) {
   usePaste((text) => {
     const now = controller.getSnapshot();
     if (now.approval || now.picker) return;
-    setComposer(composerPaste(composerRef.current, text));
+    // A pasted (or dropped) image file is attached, not typed.
+    const image = now.question ? null : imagePathOf(text, controller.cwd);
+    setComposer(
+      image ? composerAttachImage(composerRef.current, image) : composerPaste(composerRef.current, text),
+    );
   });
 
   const restoreQueued = (queued: string) => {
@@ -115,6 +122,13 @@ export function App({ controller }: { controller: TuiController }) {
       else if (key.escape) controller.answer("abort");
       return;
     }
+    if (now.question) {
+      const choices = now.question.choices ?? [];
+      const digit = Number.parseInt(input, 10);
+      if (key.escape) return controller.questions.answer(null);
+      if (state.buffer.text === "" && input.length === 1 && digit >= 1 && digit <= choices.length)
+        return controller.questions.answer(choices[digit - 1]!);
+    }
     if (now.picker) {
       const count = now.picker.items.length;
       const digit = Number.parseInt(input, 10);
@@ -142,10 +156,11 @@ export function App({ controller }: { controller: TuiController }) {
       const asKey = part === "\r" && parts.length > 1 ? { ...key, return: true } : key;
       const result = composerKey(next, part === "\r" && parts.length > 1 ? "" : part, asKey, {
         history: controller.deps.history.entries,
-        items: itemsRef.current,
+        items: now.question ? [] : itemsRef.current,
       });
       next = result.state;
-      if (result.effect) controller.submit(result.effect.text);
+      if (result.effect && now.question) controller.questions.answer(result.effect.text);
+      else if (result.effect) controller.submit(result.effect.text, result.effect.images);
     }
     setComposer(next);
   });
@@ -193,6 +208,11 @@ export function App({ controller }: { controller: TuiController }) {
         </Box>
         {snap.approval ? (
           <ApprovalPrompt request={snap.approval} />
+        ) : snap.question ? (
+          <>
+            <QuestionPrompt question={snap.question} />
+            <ComposerView state={composer} placeholder="Your answer" popup={null} items={[]} width={width} />
+          </>
         ) : snap.picker ? (
           <PickerView picker={snap.picker} selected={pickerIndex} />
         ) : (

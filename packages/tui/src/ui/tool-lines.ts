@@ -70,6 +70,27 @@ export function toolLines(call: ToolCallView, p: Paint): string[] {
         `${mark} Listed ${p.bold(safe(display.path))}${running ? "" : p.dim(` — ${display.entries} entries${display.more ? " (more not shown)" : ""}`)}`,
         ...failure(call, p),
       ];
+    case "question": {
+      const head = `${running ? p.cyan("?") : mark} ${p.bold("Asked:")} ${safe(display.question)}`;
+      if (running) return [head];
+      const answer =
+        display.status === "answered"
+          ? p.green(`  → ${safe(display.answer ?? "")}`)
+          : p.dim(
+              display.status === "unavailable"
+                ? "  → no one to answer: the agent decides"
+                : "  → not answered: the agent decides",
+            );
+      return [head, answer];
+    }
+    case "web_search": {
+      if (running) return [`${mark} ${p.bold("Searching the web")}`];
+      const what =
+        display.action === "open_page" || display.action === "find"
+          ? `Opened ${p.bold(safe(display.url ?? "a page"))}`
+          : `Searched the web for ${p.bold(safe(display.query))}`;
+      return [`${mark} ${what}`, ...failure(call, p)];
+    }
     default:
       return [
         `${mark} ${p.bold(safe(call.name))}`,

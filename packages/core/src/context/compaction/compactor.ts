@@ -1,6 +1,7 @@
 import type { AgentEvent } from "../../agent/events.js";
 import type { TurnScope } from "../../agent/turn-scope.js";
 import { type MessageItem, messageText, type ResponseItem, userMessage } from "../../model/items.js";
+import { COMPACT_USAGE_ROLE } from "../ledger.js";
 import {
   estimateTokens,
   isRealUserMessage,
@@ -85,11 +86,11 @@ function survivors(
 
 async function remoteCompaction(agent: TurnScope, options: CompactionOptions): Promise<Compacted> {
   const client = agent.client;
-  const { output, usage } = await agent.retrying(
+  const { output, usage, model, provider } = await agent.retrying(
     () => client.compact!(agent.buildRequest(), options.signal),
     options.signal,
   );
-  if (usage) agent.recordUsage(usage);
+  if (usage) agent.recordUsage(usage, { model, provider, role: COMPACT_USAGE_ROLE });
   const kept = output.filter((item) => {
     if (item.type === "compaction") return true;
     if (item.type === "message" && item.role === "assistant") return true;
@@ -134,7 +135,10 @@ async function requestSummary(agent: TurnScope, signal: AbortSignal): Promise<st
         if (event.type === "item_done" && event.item.type === "message" && event.item.role === "assistant") {
           text += messageText(event.item);
         }
-        if (event.type === "completed") agent.recordUsage(event.usage);
+        if (event.type === "completed") {
+          const { usage, model, provider, usageEstimated } = event;
+          agent.recordUsage(usage, { model, provider, role: COMPACT_USAGE_ROLE, estimated: usageEstimated });
+        }
       }
       return text;
     },

@@ -1,4 +1,10 @@
-import { type MessageItem, messageText, type ResponseItem, userMessage } from "../../model/items.js";
+import {
+  estimatedBytes,
+  type MessageItem,
+  messageText,
+  type ResponseItem,
+  userMessage,
+} from "../../model/items.js";
 import { GOAL_PREFIX, PLAN_PREFIX, SUMMARY_PREFIX } from "./prompts.js";
 
 /** Context the engine injects as user messages, and injects afresh after a compaction. */
@@ -70,7 +76,7 @@ export function livePlan(items: readonly ResponseItem[]): string | null {
 
 export function estimateTokens(items: readonly ResponseItem[]): number {
   let bytes = 0;
-  for (const item of items) bytes += JSON.stringify(item).length;
+  for (const item of items) bytes += estimatedBytes(item, JSON.stringify(item));
   return Math.ceil(bytes / 4);
 }
 

@@ -1,4 +1,4 @@
-import { isToolCall, type ResponseItem } from "../../model/items.js";
+import { estimatedBytes, isToolCall, type ResponseItem } from "../../model/items.js";
 import { isReinjectedContext } from "./history-facts.js";
 
 const MAX_ITEM_CHARS_WHEN_ALONE = 8_000;
@@ -15,7 +15,7 @@ export function truncateItemsToBudget(items: readonly ResponseItem[], budgetToke
   let budget = budgetTokens * 4;
   for (let i = candidates.length - 1; i >= 0; i--) {
     const item = candidates[i]!;
-    const size = JSON.stringify(item).length;
+    const size = estimatedBytes(item, JSON.stringify(item));
     if (size > budget) {
       if (kept.length === 0) {
         kept.push(shrink(item));

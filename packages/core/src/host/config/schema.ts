@@ -48,6 +48,33 @@ export const mcpServerSchema = z
   })
   .strict();
 
+/** `[models."<slug>"]` (or `[models."<provider>:<slug>"]`): what nightshift assumes about a model. */
+export const modelTableSchema = z
+  .object({
+    context_window: z.number().int().positive().optional(),
+    max_output_tokens: z.number().int().positive().optional(),
+    input_price_per_million: z.number().nonnegative().optional(),
+    cached_input_price_per_million: z.number().nonnegative().optional(),
+    output_price_per_million: z.number().nonnegative().optional(),
+    /** Takes reasoning parameters and returns encrypted reasoning (Responses wire). */
+    reasoning: z.boolean().optional(),
+  })
+  .strict();
+
+/** A model entry: "<model>" (the session's provider) or "<provider>:<model>". */
+const modelEntry = z.string().trim().min(1, "a model entry cannot be empty");
+
+/** `[run]`: the models of `nightshift run`, one per role. */
+export const runTableSchema = z
+  .object({
+    model: modelEntry.optional(),
+    plan_model: modelEntry.optional(),
+    review_model: modelEntry.optional(),
+    compact_model: modelEntry.optional(),
+    fallback_models: z.array(modelEntry).max(8).optional(),
+  })
+  .strict();
+
 /** Keys that may appear at the top level and inside a profile. */
 const settingsShape = {
   model: z.string().min(1).optional(),
@@ -69,6 +96,14 @@ const settingsShape = {
   model_input_price_per_million: z.number().nonnegative().optional(),
   model_cached_input_price_per_million: z.number().nonnegative().optional(),
   model_output_price_per_million: z.number().nonnegative().optional(),
+  /** Models the turn continues on when the current one fails in a way retries cannot fix. */
+  fallback_models: z.array(modelEntry).max(8).optional(),
+  /** The model that writes compaction summaries (default: the session's model). */
+  compact_model: modelEntry.optional(),
+  /** Whether the model takes images, when the catalogue does not know it (or knows it wrong). */
+  model_supports_images: z.boolean().optional(),
+  /** The provider's hosted web search: off, from the provider's cache, or live pages. */
+  web_search: z.enum(["disabled", "cached", "live"]).optional(),
 };
 
 export const profileSchema = z.object(settingsShape).strict();
@@ -109,9 +144,13 @@ export const configSchema = z
     history: z.record(z.string(), z.unknown()).optional(),
     tui: z.record(z.string(), z.unknown()).optional(),
     notify: z.array(z.string()).optional(),
+    models: z.record(z.string(), modelTableSchema).optional(),
+    run: runTableSchema.optional(),
   })
   .strict();
 
 export type ConfigToml = z.infer<typeof configSchema>;
 export type ProviderToml = z.infer<typeof providerSchema>;
 export type McpServerToml = z.infer<typeof mcpServerSchema>;
+export type ModelTableToml = z.infer<typeof modelTableSchema>;
+export type RunTableToml = z.infer<typeof runTableSchema>;

@@ -56,7 +56,11 @@ export function createChatCompletionsClient(
       let digest: string | null = null;
       try {
         yield* parseChatStream(
-          readSse(connection.response.body, { idleTimeoutMs: provider.streamIdleTimeoutMs, signal }),
+          readSse(connection.response.body, {
+            idleTimeoutMs: provider.streamIdleTimeoutMs,
+            signal,
+            clock: deps.clock,
+          }),
           {
             requestBytes: Buffer.byteLength(body),
             callIdFor: (index) => {

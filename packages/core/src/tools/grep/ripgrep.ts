@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { SandboxPolicy } from "../../sandbox/policy.js";
+import { type Clock, startTimer, systemClock } from "../../util/clock.js";
 import { findExecutable, isExecutableFile } from "../../util/find-executable.js";
 import type { CommandRunner } from "../tool.js";
 
@@ -69,6 +70,8 @@ export type RunOptions = {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   timeoutMs: number;
+  /** Times the timeout (default: the system's). */
+  clock?: Clock;
   /** Longest JSON message kept; longer ones (one giant matching line) become `overlong`. */
   maxMessageBytes: number;
   /** Called per message; "stop" kills rg (enough results). */
@@ -160,7 +163,7 @@ export function runRipgrep(options: RunOptions): Promise<RunResult> {
     };
     const onAbort = () => stop("abort");
     options.signal.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
+    const cancelTimer = startTimer(options.clock ?? systemClock, options.timeoutMs, () => stop("timeout"));
 
     const splitter = new LineSplitter(options.maxMessageBytes, (line) => {
       if (stoppedBy) return;
@@ -176,7 +179,7 @@ export function runRipgrep(options: RunOptions): Promise<RunResult> {
       spawnError = error.message;
     });
     child.on("close", (code) => {
-      clearTimeout(timer);
+      cancelTimer();
       options.signal.removeEventListener("abort", onAbort);
       splitter.end();
       resolve({ exitCode: code, stderr, stoppedBy, ...(spawnError ? { spawnError } : {}) });

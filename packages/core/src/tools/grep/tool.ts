@@ -156,7 +156,7 @@ async function search(
     : await openRegularFile(target);
   if ("error" in opened) return { refused: opened.error };
   await opened.handle.close();
-  return runRipgrep(options);
+  return runRipgrep({ ...options, clock: ctx.clock });
 }
 
 /**
