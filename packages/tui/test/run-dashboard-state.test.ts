@@ -27,8 +27,8 @@ describe("the run dashboard's state", () => {
           type: "run.plan",
           fallback: false,
           stages: [
-            { id: "s1", title: "first", acceptance: [] },
-            { id: "s2", title: "second", acceptance: [] },
+            { id: "s1", title: "first", acceptance: [], review_criteria: [] },
+            { id: "s2", title: "second", acceptance: [], review_criteria: [] },
           ],
         }),
       },
@@ -242,5 +242,40 @@ describe("the run dashboard's state", () => {
     ]);
     expect(statusLabel(ended)).toBe("budget exceeded");
     expect(ended.ending?.reason).toBe("out of money");
+  });
+});
+
+describe("the run dashboard's state, reviews and hostile text", () => {
+  it("shows a stage review as the step and criteria not met as a note", () => {
+    const ev = runEvents(T0);
+    const s = fold([
+      {
+        type: "run",
+        event: ev({
+          type: "run.review",
+          stage_id: "s1",
+          model: "fake:reviewer",
+          verdicts: [
+            { criterion: "has tests", met: true, reason: "" },
+            { criterion: "documents the API", met: false, reason: "no docs" },
+          ],
+        }),
+      },
+    ]);
+    expect(s.step).toEqual({
+      kind: "runner",
+      text: "review of s1 by fake:reviewer: 1/2 criteria met",
+      state: "failed",
+    });
+    expect(s.notes.at(-1)!.text).toBe("review of s1: not met: documents the API");
+  });
+
+  it("keeps terminal controls in model text off the screen", () => {
+    const s = reduceDashboard(initialDashboard(), {
+      type: "session",
+      event: sessionEvent({ type: "agent_message", text: "done\u001b[2J\u001b]0;pwned\u0007 now" }),
+    });
+    expect(s.step!.text).not.toContain("\u001b");
+    expect(s.step!.text).toContain("done");
   });
 });

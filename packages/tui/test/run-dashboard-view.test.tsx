@@ -43,7 +43,7 @@ function midRun(stageCount = 3) {
       event: ev({
         type: "run.plan",
         fallback: false,
-        stages: ids.map((id) => ({ id, title: `write ${id}`, acceptance: [] })),
+        stages: ids.map((id) => ({ id, title: `write ${id}`, acceptance: [], review_criteria: [] })),
       }),
     },
     { type: "run", event: ev({ type: "run.stage", stage_id: "s1", title: "write s1", status: "done" }) },

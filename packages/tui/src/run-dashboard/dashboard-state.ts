@@ -1,5 +1,6 @@
 import type { SessionEvent } from "@nightshift/core";
 import type { RunEvent, RunSnapshot, RunStatus } from "@nightshift/runner";
+import { terminalSafe } from "../render/terminal-safe.js";
 
 export type StageStatus = RunSnapshot["stages"][number]["status"];
 
@@ -90,8 +91,9 @@ export function workTime(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m${String(s % 60).padStart(2, "0")}s`;
 }
 
+/** Model and tool text on one line, with no terminal controls in it. */
 function oneLine(text: string, max = 200): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = terminalSafe(text).replace(/\s+/g, " ").trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
@@ -124,7 +126,7 @@ function reduceSnapshot(state: DashboardState, snap: RunSnapshot): DashboardStat
   let next: DashboardState = {
     ...state,
     runId: snap.run_id,
-    task: snap.task,
+    task: oneLine(snap.task),
     workspace: snap.workspace,
     known: true,
     live: snap.live && !ended && state.phase !== "ended",
@@ -133,7 +135,9 @@ function reduceSnapshot(state: DashboardState, snap: RunSnapshot): DashboardStat
     maxCost: snap.max_cost,
     hourlyFee: snap.hourly_fee,
     tokensUsd: snap.tokens_usd,
-    stages: snap.stages.length ? snap.stages : state.stages,
+    stages: snap.stages.length
+      ? snap.stages.map((stage) => ({ ...stage, title: oneLine(stage.title, 120) }))
+      : state.stages,
   };
   if (ended && snap.ending) {
     next.ending = {
@@ -175,7 +179,7 @@ function reduceRunEvent(state: DashboardState, e: RunEvent): DashboardState {
       const next = {
         ...state,
         runId: e.run_id,
-        task: e.task,
+        task: oneLine(e.task),
         workspace: e.workspace,
         resumed: e.resumed,
         phase: state.phase === "starting" ? ("planning" as const) : state.phase,
@@ -191,7 +195,7 @@ function reduceRunEvent(state: DashboardState, e: RunEvent): DashboardState {
         fallbackPlan: e.fallback,
         stages: e.stages.map((s) => ({
           id: s.id,
-          title: s.title,
+          title: oneLine(s.title, 120),
           status: state.stages.find((old) => old.id === s.id)?.status ?? "pending",
         })),
       };
@@ -203,7 +207,7 @@ function reduceRunEvent(state: DashboardState, e: RunEvent): DashboardState {
       const next: DashboardState = {
         ...state,
         phase: state.phase === "ended" ? "ended" : "working",
-        stages: setStage(state.stages, e.stage_id, e.title, e.status),
+        stages: setStage(state.stages, e.stage_id, oneLine(e.title, 120), e.status),
       };
       if (e.status === "in_progress")
         next.step = {
@@ -236,6 +240,22 @@ function reduceRunEvent(state: DashboardState, e: RunEvent): DashboardState {
       return withNote(next, {
         tone: "bad",
         text: `${what} failed${why.length ? ` (${why.join("; ")})` : ""}`,
+      });
+    }
+    case "run.review": {
+      const missed = e.verdicts.filter((v) => !v.met);
+      const next: DashboardState = {
+        ...state,
+        step: {
+          kind: "runner",
+          text: `review of ${e.stage_id} by ${oneLine(e.model)}: ${e.verdicts.length - missed.length}/${e.verdicts.length} criteria met`,
+          state: missed.length ? "failed" : "ok",
+        },
+      };
+      if (!missed.length) return next;
+      return withNote(next, {
+        tone: "bad",
+        text: `review of ${e.stage_id}: not met: ${missed.map((v) => oneLine(v.criterion, 60)).join("; ")}`,
       });
     }
     case "run.checkpoint":
