@@ -48,58 +48,69 @@ export async function runAttachCommand(idOrPrefix: string, io: RunIo): Promise<n
   face.show();
   pump();
 
-  const outcome = await new Promise<"ended" | "stopped" | "detached">((resolve) => {
-    const settle = (how: "ended" | "stopped" | "detached") => {
-      stopWatching();
-      clearInterval(timer);
-      process.off("SIGINT", detach);
-      process.off("SIGTERM", detach);
-      resolve(how);
-    };
-    const check = () => {
-      pump();
-      if (completed) return settle("ended");
-      try {
-        snapshot = readRunSnapshot(home, runId);
-      } catch {
-        return; // being replaced: read it next time
-      }
-      if (snapshot.live) return;
-      // Nobody works on it: whatever it wrote before stopping is in the file now.
-      pump();
-      settle(completed ? "ended" : "stopped");
-    };
-    const detach = () => settle("detached");
-    const stopWatching = tail.watch(() => {
-      pump();
-      if (completed) settle("ended");
-    });
-    const timer = setInterval(check, 1000);
-    process.on("SIGINT", detach);
-    process.on("SIGTERM", detach);
-    check();
-  });
-  await face.close();
+  // The signal handlers stay until the command is done: Ink's exit hook re-raises a signal that
+  // finds no other listener, which would end the process before it says it detached.
+  let detach = () => {};
+  const onSignal = () => detach();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await attach();
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 
-  if (outcome === "detached") {
-    io.stderr.write(
-      `nightshift: detached from run ${runId}; it goes on (watch again with: nightshift run attach ${runId})\n`,
-    );
-    return 130;
+  async function attach(): Promise<number> {
+    const outcome = await new Promise<"ended" | "stopped" | "detached">((resolve) => {
+      const settle = (how: "ended" | "stopped" | "detached") => {
+        stopWatching();
+        clearInterval(timer);
+        resolve(how);
+      };
+      const check = () => {
+        pump();
+        if (completed) return settle("ended");
+        try {
+          snapshot = readRunSnapshot(home, runId);
+        } catch {
+          return; // being replaced: read it next time
+        }
+        if (snapshot.live) return;
+        // Nobody works on it: whatever it wrote before stopping is in the file now.
+        pump();
+        settle(completed ? "ended" : "stopped");
+      };
+      detach = () => settle("detached");
+      const stopWatching = tail.watch(() => {
+        pump();
+        if (completed) settle("ended");
+      });
+      const timer = setInterval(check, 1000);
+      check();
+    });
+    await face.close();
+
+    if (outcome === "detached") {
+      io.stderr.write(
+        `nightshift: detached from run ${runId}; it goes on (watch again with: nightshift run attach ${runId})\n`,
+      );
+      return 130;
+    }
+    const ended = completed as Completed | null;
+    if (outcome === "stopped" || ended === null) {
+      const status = snapshot.phase === "ended" ? (snapshot.ending?.status ?? "ended") : "interrupted";
+      io.stdout.write(
+        status === "interrupted"
+          ? `interrupted: no process works on run ${runId}; continue it with: nightshift run resume ${runId}\n`
+          : `${status}: ${snapshot.ending?.reason ?? ""}\n`,
+      );
+      return 1;
+    }
+    const report = readReport(ended.report);
+    io.stdout.write(report ? runSummary(report, ended.report) : `${ended.status}\nreport: ${ended.report}\n`);
+    return ended.status === "completed" ? 0 : 1;
   }
-  const ended = completed as Completed | null;
-  if (outcome === "stopped" || ended === null) {
-    const status = snapshot.phase === "ended" ? (snapshot.ending?.status ?? "ended") : "interrupted";
-    io.stdout.write(
-      status === "interrupted"
-        ? `interrupted: no process works on run ${runId}; continue it with: nightshift run resume ${runId}\n`
-        : `${status}: ${snapshot.ending?.reason ?? ""}\n`,
-    );
-    return 1;
-  }
-  const report = readReport(ended.report);
-  io.stdout.write(report ? runSummary(report, ended.report) : `${ended.status}\nreport: ${ended.report}\n`);
-  return ended.status === "completed" ? 0 : 1;
 }
 
 function readReport(file: string): RunReport | null {
