@@ -14,6 +14,7 @@ export {
 } from "./options.js";
 export type { RunReport } from "./report/report.js";
 export { type RunDeps, type RunResult, resumeRun, startRun } from "./run.js";
+export { type RunSnapshot, readRunSnapshot, resolveRunId } from "./snapshot.js";
 export { runPaths, runsDir } from "./state/paths.js";
 export { RunBusyError } from "./state/run-lock.js";
 export { RunStateError } from "./state/run-store.js";

@@ -72,6 +72,15 @@ export function registerRunCommands(
     });
 
   run
+    .command("attach")
+    .description("watch a run that another process works on, until it ends (Ctrl-C detaches)")
+    .argument("<runId>", "the run's id or a unique prefix of it")
+    .action(async (runId: string) => {
+      const { runAttachCommand } = await import("./run-attach.js");
+      setExitCode(await runAttachCommand(runId, io()));
+    });
+
+  run
     .command("list")
     .description("list runs, newest first")
     .action(async () => {

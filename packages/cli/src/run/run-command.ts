@@ -11,8 +11,9 @@ import {
   startRun,
 } from "@nightshift/runner";
 import { VERSION } from "../version.js";
+import { openRunFace } from "./run-face.js";
 import type { RunCommandOptions, RunIo } from "./run-options.js";
-import { RunHumanPrinter } from "./run-printer.js";
+import { runSummary } from "./run-summary.js";
 
 /** `nightshift run "TASK"` and `nightshift run resume RUN_ID`: exit 0 only when the run completed. */
 export async function runRunCommand(
@@ -25,25 +26,29 @@ export async function runRunCommand(
     io.stderr.write(`nightshift: ${message}\n`);
     return 1;
   };
+  const home = nightshiftHome(io.env);
+  const face = options.json
+    ? null
+    : await openRunFace(io, home, "Ctrl-C cancels the run: it wraps up, delivers, and can be resumed");
+  const say = (text: string) => (face ? face.note(text) : io.stderr.write(`nightshift: ${text}\n`));
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals > 1) process.exit(130); // a second signal: stop at once (the run can be resumed)
-    io.stderr.write(`nightshift: ${signal}: wrapping up the run (press again to stop at once)\n`);
+    say(`${signal}: wrapping up the run (press again to stop at once)`);
     controller.abort(new Error(signal));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const human = new RunHumanPrinter((text) => io.stderr.write(text));
     const deps: RunDeps = {
-      home: nightshiftHome(io.env),
+      home,
       env: io.env,
       version: VERSION,
       signal: controller.signal,
-      onEvent: (event) => (options.json ? io.stdout.write(`${JSON.stringify(event)}\n`) : human.run(event)),
-      onSessionEvent: options.json ? undefined : (event) => human.session(event),
+      onEvent: (event) => (face ? face.run(event) : io.stdout.write(`${JSON.stringify(event)}\n`)),
+      onSessionEvent: face ? (event) => face.session(event) : undefined,
     };
     let result: RunResult;
     if (request.resume !== undefined) {
@@ -73,15 +78,12 @@ export async function runRunCommand(
       );
     }
     const { report } = result;
-    if (!options.json) {
-      const cost = `$${report.cost_usd.total.toFixed(4)}${report.max_cost === null ? "" : ` of $${report.max_cost}`}`;
-      io.stdout.write(
-        `${report.status}: ${report.reason}\ncost: ${cost} (tokens $${report.cost_usd.tokens.toFixed(4)} + fee $${report.cost_usd.fee.toFixed(4)})\nreport: ${result.reportPath}\nartifact: ${report.artifact.path ?? "none"}\n`,
-      );
-    }
+    await face?.close();
+    if (!options.json) io.stdout.write(runSummary(report, result.reportPath));
     if (report.status === "completed") return 0;
     return report.status === "cancelled" ? 130 : 1;
   } catch (err) {
+    await face?.close();
     if (
       err instanceof RunOptionsError ||
       err instanceof RunStateError ||
@@ -93,6 +95,7 @@ export async function runRunCommand(
     }
     throw err;
   } finally {
+    await face?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
