@@ -82,6 +82,8 @@ export class Session {
   readonly #mcpServers: () => McpServerState[];
   readonly #changes: SessionChanges | null;
   #closed = false;
+  /** A turn was asked for and has not ended (set at once, before the workspace snapshot). */
+  #turning = false;
 
   constructor(args: {
     agent: Agent;
@@ -164,7 +166,7 @@ export class Session {
   }
 
   get busy(): boolean {
-    return this.#agent.busy;
+    return this.#turning || this.#agent.busy;
   }
 
   /** Interactive processes still open (a dev server the model polls): the session is not idle. */
@@ -198,6 +200,8 @@ export class Session {
     // A turn that can change nothing (read-only, never asking to escalate) needs no snapshots.
     const { policy, approvalPolicy } = this.settings;
     const changes = policy.mode === "read-only" && approvalPolicy === "never" ? null : this.#changes;
+    if (this.#turning) throw new Error("a turn is already running in this session");
+    this.#turning = true;
     // Recording is best effort: without git the turn runs and `nightshift apply` says so.
     await changes?.beforeTurn().catch(() => {});
     let recorded = changes === null;
@@ -212,6 +216,7 @@ export class Session {
       }
     } finally {
       if (!recorded) await changes?.afterTurn().catch(() => {});
+      this.#turning = false;
     }
   }
 
