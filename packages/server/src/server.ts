@@ -103,6 +103,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ? findWebRoot(path.dirname(fileURLToPath(import.meta.url)))
         : options.webRoot,
     sseKeepAliveS: options.sseKeepAliveS ?? 15,
+    eventPollS: opened.kind === "postgres" ? 1 : undefined,
     log,
   });
   await storage.deleteIdempotencyBefore(clock.now() - IDEMPOTENCY_TTL_MS);

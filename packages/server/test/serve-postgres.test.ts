@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { BIN } from "../../cli/test/e2e/harness.js";
 import { statelessModel } from "../../cli/test/e2e/run-script.js";
 import { systemTarGz } from "./helpers/archives.js";
+import { readEventsUntil } from "./helpers/event-stream.js";
 import { type ScaleOutCluster, startScaleOutCluster } from "./helpers/scaleout-cluster.js";
 import { testEnv, uploadForm, writeConfig } from "./helpers/server-harness.js";
 
@@ -89,6 +90,13 @@ describe("nightshift serve on PostgreSQL", { timeout: 240_000 }, () => {
     ).json();
     expect(task.status).toBe("queued");
 
+    // A live event stream opened on the API server before any worker exists: the events the remote
+    // worker stores reach it too, up to the end of the task.
+    const live = readEventsUntil(
+      (signal) =>
+        api(`/v1/agent_tasks/${task.id}/events`, { headers: { accept: "text/event-stream" }, signal }),
+      (event) => event.event === "end",
+    );
     // No worker in the API process: the task waits for one, here another process with its own home.
     c.spawnWorker(["--concurrency", "1"]);
     const done = await c.until("the task to complete", async () => {
@@ -96,6 +104,9 @@ describe("nightshift serve on PostgreSQL", { timeout: 240_000 }, () => {
       return ["queued", "planning", "running"].includes(current.status) ? null : current;
     });
     expect(done.status, JSON.stringify(done.error)).toBe("completed");
+    const streamed = await live;
+    expect(streamed.map((event) => event.event)).toContain("run.checkpoint");
+    expect(JSON.parse(streamed.at(-1)!.data).status).toBe("completed");
     const artifact = await api(`/v1/files/${done.output_file_id}/content`);
     expect((await artifact.arrayBuffer()).byteLength).toBeGreaterThan(0);
     await c.until("the completion webhook", () => c.deliveries.length >= 1);

@@ -22,6 +22,11 @@ export type AppDeps = {
   webRoot: string | null;
   /** Seconds between keep-alive comments on an event stream. */
   sseKeepAliveS: number;
+  /**
+   * How often live event streams re-read stored events (absent: only this process's own events,
+   * as they happen). Set when workers in other processes run the tasks.
+   */
+  eventPollS?: number;
   log: (line: string) => void;
   /** False until the workers have started (GET /healthz answers 503 until then). */
   ready?: () => boolean;

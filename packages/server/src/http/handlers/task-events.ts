@@ -67,6 +67,7 @@ async function follow(stream: SSEStreamingApi, deps: AppDeps, taskId: string, af
     await backlog();
     await stream.writeSSE({ event: "end", data: JSON.stringify({ id: taskId, status }) });
   };
+  let quietSince = Date.now();
   try {
     await backlog();
     const task = await deps.storage.getTaskById(taskId);
@@ -78,15 +79,34 @@ async function follow(stream: SSEStreamingApi, deps: AppDeps, taskId: string, af
         continue;
       }
       if (message?.kind === "end") return await end(message.status);
+      const waitMs = Math.min(
+        deps.sseKeepAliveS * 1000,
+        (deps.eventPollS ?? Number.POSITIVE_INFINITY) * 1000,
+      );
       const timedOut = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(true), deps.sseKeepAliveS * 1000);
+        const timer = setTimeout(() => resolve(true), waitMs);
         wake = () => {
           clearTimeout(timer);
           resolve(false);
         };
       });
       wake = null;
-      if (timedOut && !gone) await stream.write(": keep-alive\n\n");
+      if (!timedOut || gone) continue;
+      if (deps.eventPollS !== undefined) {
+        // Workers in other processes store events this process's bus never hears of.
+        const before = last;
+        await backlog();
+        const now = await deps.storage.getTaskById(taskId);
+        if (now && isTerminal(now.status)) return await end(now.status);
+        if (last !== before) {
+          quietSince = Date.now();
+          continue;
+        }
+      }
+      if (Date.now() - quietSince >= deps.sseKeepAliveS * 1000 - 50) {
+        quietSince = Date.now();
+        await stream.write(": keep-alive\n\n");
+      }
     }
   } finally {
     unsubscribe();
