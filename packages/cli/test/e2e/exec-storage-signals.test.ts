@@ -198,8 +198,8 @@ describe("processes outside the sandbox live no longer than nightshift", () => {
     const child = h.spawn(["exec", "-s", "danger-full-access", "run it"]);
     child.stdin!.end();
     const closed = new Promise((resolve) => child.on("close", resolve));
-    await waitFor(() => fs.existsSync(path.join(h.workspace, "started.marker")));
-    expect(living(`${marker}.2`)).toBe(true);
+    // The marker comes just before the last sleep starts: wait for that sleep itself.
+    await waitFor(() => fs.existsSync(path.join(h.workspace, "started.marker")) && living(`${marker}.2`));
     child.kill("SIGKILL");
     await closed;
     await waitFor(() => !living(`${marker}.2`), 5_000);

@@ -79,6 +79,9 @@ export class TmuxTerminal {
       () => expect(this.tmux("display-message", "-p", "-t", name, "#{pane_dead}").trim()).toBe("1"),
       { timeout, interval: 25 },
     );
+    // A process ended by a signal reads as a shell reports it: 128 + the signal's number.
+    const signal = Number(this.tmux("display-message", "-p", "-t", name, "#{pane_dead_signal}").trim());
+    if (signal > 0) return 128 + signal;
     return Number(this.tmux("display-message", "-p", "-t", name, "#{pane_dead_status}").trim());
   }
 
