@@ -40,6 +40,8 @@ export type Agent = {
   hourly_fee: number | null;
   instructions: string | null;
   plan_model: string | null;
+  review_model: string | null;
+  compact_model: string | null;
 };
 
 export type FileObject = {
@@ -122,6 +124,10 @@ export type AgentCreateParams = {
   hourly_fee?: number;
   instructions?: string;
   plan_model?: string;
+  /** The model that judges review criteria a command cannot check (default: model). */
+  review_model?: string;
+  /** The model that writes compaction summaries (default: model). */
+  compact_model?: string;
 };
 
 export type AgentTaskCreateParams = {

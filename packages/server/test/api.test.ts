@@ -30,13 +30,23 @@ describe("the API: keys, errors, objects", () => {
 
   it("creates, retrieves and lists agents; another key's id answers 404", async () => {
     const created = await json(
-      await h.api("/v1/agents", { method: "POST", json: { ...agentBody, plan_model: "gpt-5.4-mini" } }),
+      await h.api("/v1/agents", {
+        method: "POST",
+        json: {
+          ...agentBody,
+          plan_model: "gpt-5.4-mini",
+          review_model: "gpt-5.4-nano",
+          compact_model: "gpt-5.4-mini",
+        },
+      }),
     );
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({
       object: "agent",
       model: "gpt-5.1-codex",
       plan_model: "gpt-5.4-mini",
+      review_model: "gpt-5.4-nano",
+      compact_model: "gpt-5.4-mini",
       hourly_fee: null,
     });
     expect(created.body.id).toMatch(/^agent_/);

@@ -92,6 +92,8 @@ describe.each(backends)("storage contract: %s", (_name, make) => {
       hourly_fee: null,
       instructions: "be brief",
       plan_model: null,
+      review_model: null,
+      compact_model: null,
     };
     await s.insertAgent(agent);
     expect(await s.getAgent("key_1", "agent_1")).toEqual(agent);

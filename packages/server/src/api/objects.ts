@@ -23,6 +23,8 @@ export const agentObject = named(
     hourly_fee: z.number().nullable(),
     instructions: z.string().nullable(),
     plan_model: z.string().nullable(),
+    review_model: z.string().nullable(),
+    compact_model: z.string().nullable(),
   }),
 );
 

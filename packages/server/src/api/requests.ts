@@ -19,6 +19,12 @@ export const createAgentBody = named(
     hourly_fee: z.number().nonnegative().optional().describe("Dollars per hour of work added to the bill."),
     instructions: z.string().max(32_000).optional().describe("Standing instructions added to every task."),
     plan_model: modelName.optional().describe("The model that plans (default: model)."),
+    review_model: modelName
+      .optional()
+      .describe("The model that judges review criteria a command cannot check (default: model)."),
+    compact_model: modelName
+      .optional()
+      .describe("The model that writes compaction summaries (default: model)."),
   }),
 );
 

@@ -17,6 +17,8 @@ export function agentObject(row: AgentRow): AgentObject {
     hourly_fee: row.hourly_fee,
     instructions: row.instructions,
     plan_model: row.plan_model,
+    review_model: row.review_model,
+    compact_model: row.compact_model,
   };
 }
 

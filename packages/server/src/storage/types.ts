@@ -53,6 +53,10 @@ export type AgentRow = {
   hourly_fee: number | null;
   instructions: string | null;
   plan_model: string | null;
+  /** The model that judges review criteria (default: model). */
+  review_model: string | null;
+  /** The model that writes compaction summaries (default: model). */
+  compact_model: string | null;
 };
 
 export type FilePurpose = "agent" | "agent_output";

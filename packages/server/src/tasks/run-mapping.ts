@@ -17,6 +17,8 @@ export function runOptionsOf(agent: AgentRow, task: TaskRow, workspace: string):
     output: task.output_format,
     model: agent.model,
     planModel: agent.plan_model ?? undefined,
+    reviewModel: agent.review_model ?? undefined,
+    compactModel: agent.compact_model ?? undefined,
   };
 }
 

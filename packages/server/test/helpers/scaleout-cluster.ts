@@ -90,6 +90,8 @@ export async function startScaleOutCluster(
     hourly_fee: null,
     instructions: null,
     plan_model: null,
+    review_model: null,
+    compact_model: null,
   });
   const project = systemTarGz({ "README.md": "# a project\n" }, { prefix: "project" });
   const blob = await blobs.put(Readable.from([project]), 1 << 20);

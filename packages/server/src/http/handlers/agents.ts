@@ -24,6 +24,8 @@ export function agentRoutes(app: Hono<Env>, deps: AppDeps): void {
         hourly_fee: body.hourly_fee ?? null,
         instructions: body.instructions ?? null,
         plan_model: body.plan_model ?? null,
+        review_model: body.review_model ?? null,
+        compact_model: body.compact_model ?? null,
       };
       await tx.insertAgent(row);
       return { status: 200, body: agentObject(row) };

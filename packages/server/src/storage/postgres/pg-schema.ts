@@ -139,4 +139,7 @@ export const PG_MIGRATIONS: string[] = [
     snapshot_at BIGINT
   );
   `,
+  `
+  ALTER TABLE agents ADD COLUMN review_model TEXT, ADD COLUMN compact_model TEXT;
+  `,
 ];

@@ -34,6 +34,8 @@ export const toAgent = (r: Raw): AgentRow => ({
   hourly_fee: numOrNull(r.hourly_fee),
   instructions: strOrNull(r.instructions),
   plan_model: strOrNull(r.plan_model),
+  review_model: strOrNull(r.review_model),
+  compact_model: strOrNull(r.compact_model),
 });
 
 export const toFile = (r: Raw): FileRow => ({

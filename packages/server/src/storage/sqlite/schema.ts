@@ -111,4 +111,8 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX webhooks_due ON webhooks (status, next_attempt_at);
   CREATE INDEX webhooks_task ON webhooks (task_id);
   `,
+  `
+  ALTER TABLE agents ADD COLUMN review_model TEXT;
+  ALTER TABLE agents ADD COLUMN compact_model TEXT;
+  `,
 ];
