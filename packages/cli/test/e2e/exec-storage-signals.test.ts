@@ -185,12 +185,14 @@ describe("processes outside the sandbox live no longer than nightshift", () => {
   });
 
   it("a SIGKILL of nightshift takes the command and what it spawned along (as root: its own PID namespace)", async () => {
-    const marker = `${process.pid % 1000}.314`;
+    // Valid intervals nobody else sleeps: one for a daemon that leaves the group, one for the command.
+    const daemon = `31.${process.pid % 1000}1`;
+    const command = `31.${process.pid % 1000}2`;
     h = await startHarness(
       scenario(
         reply(
           functionCall("shell", {
-            command: ["bash", "-lc", `(setsid sleep ${marker}.1 &); touch started.marker; sleep ${marker}.2`],
+            command: ["bash", "-lc", `(setsid sleep ${daemon} &); touch started.marker; sleep ${command}`],
           }),
         ),
       ),
@@ -198,13 +200,17 @@ describe("processes outside the sandbox live no longer than nightshift", () => {
     const child = h.spawn(["exec", "-s", "danger-full-access", "run it"]);
     child.stdin!.end();
     const closed = new Promise((resolve) => child.on("close", resolve));
-    // The marker comes just before the last sleep starts: wait for that sleep itself.
-    await waitFor(() => fs.existsSync(path.join(h.workspace, "started.marker")) && living(`${marker}.2`));
+    await waitFor(
+      () =>
+        fs.existsSync(path.join(h.workspace, "started.marker")) &&
+        living(`sleep\0${command}`) &&
+        living(`sleep\0${daemon}`),
+    );
     child.kill("SIGKILL");
     await closed;
-    await waitFor(() => !living(`${marker}.2`), 5_000);
+    await waitFor(() => !living(command), 5_000);
     // A daemon that left the process group survives only without root (no PID namespace then).
-    if (process.getuid?.() === 0) await waitFor(() => !living(`${marker}.1`), 5_000);
+    if (process.getuid?.() === 0) await waitFor(() => !living(daemon), 5_000);
   });
 });
 

@@ -122,22 +122,18 @@ describe("the run dashboard in a real terminal (tmux)", { timeout: 180_000 }, ()
     fs.writeFileSync(path.join(h.workspace, ".gitignore"), ".gate.fifo\n");
     expect(spawnSync("mkfifo", [path.join(h.workspace, ".gate.fifo")]).status).toBe(0);
     term = new TmuxTerminal(path.dirname(h.workspace), { ...h.env, TERM: "xterm-256color" });
-    term.start("run", { columns: 80, rows: 24 }, h.workspace, [
-      "env",
-      ...envArgs(h.env),
-      process.execPath,
-      BIN,
-      "run",
-      "--output",
-      "none",
-      "write a file",
-    ]);
+    const inner = ["env", ...envArgs(h.env), process.execPath, BIN, "run", "--output", "none", "write a file"]
+      .map((arg) => `'${arg.replace(/'/g, "'\\''")}'`)
+      .join(" ");
+    // The status as the user's shell reports it (tmux's own wrapper shell also gets the Ctrl-C).
+    term.start("run", { columns: 80, rows: 24 }, h.workspace, ["bash", "-c", `${inner}; echo "[exit $?]"`]);
     await term.waitFor("run", /Step +\$ bash -lc 'cat \.gate\.fifo > s1\.txt'/);
     term.keys("run", "C-c");
     await term.waitFor("run", "SIGINT: wrapping up the run (press again to stop at once)");
     const screen = await term.waitFor("run", /cancelled: cancelled by the user/);
     expect(screen).toMatch(/nightshift run \S+ · cancelled/);
-    expect(await term.exitCode("run")).toBe(130);
+    await term.waitFor("run", /\[exit \d+\]/);
+    expect(term.screen("run")).toContain("[exit 130]");
   });
 
   it("attach shows an ended run and exits; without a terminal it prints the event lines; an unknown id is an error", async () => {
