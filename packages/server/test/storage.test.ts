@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStorage } from "../src/storage/sqlite/sqlite-storage.js";
-import type { Storage, TaskRow } from "../src/storage/types.js";
+import type { Storage } from "../src/storage/types.js";
+import { taskRow as task } from "./helpers/storage-rows.js";
 
 let storage: Storage | null = null;
 let dir = "";
@@ -17,38 +18,6 @@ function open(): Storage {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "ns-srv-db-"));
   storage = openSqliteStorage(path.join(dir, "db", "serve.db"));
   return storage;
-}
-
-function task(id: string, owner: string, extra: Partial<TaskRow> = {}): TaskRow {
-  return {
-    id,
-    owner,
-    created_at: 1,
-    updated_at: 1,
-    agent_id: "agent_1",
-    instructions: "do it",
-    files: ["file_1"],
-    output_format: "zip",
-    verify_command: null,
-    webhook_url: null,
-    metadata: { team: "a" },
-    status: "queued",
-    run_id: null,
-    stage_index: null,
-    stage_count: null,
-    stage_id: null,
-    stage_title: null,
-    cost_usd: 0,
-    max_cost: 5,
-    elapsed_s: 0,
-    last_checkpoint: null,
-    output_file_id: null,
-    error_message: null,
-    started_at: null,
-    ended_at: null,
-    cancel_requested_at: null,
-    ...extra,
-  };
 }
 
 /** What only the SQLite backend does; what every backend does is in storage-contract.test.ts. */

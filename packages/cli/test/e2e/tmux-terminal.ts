@@ -56,6 +56,11 @@ export class TmuxTerminal {
     this.tmux("send-keys", "-t", name, ...keys);
   }
 
+  /** Types text literally (no key names). */
+  type(name: string, literal: string): void {
+    this.tmux("send-keys", "-t", name, "-l", literal);
+  }
+
   async waitFor(name: string, expected: string | RegExp, timeout = 30_000): Promise<string> {
     let last = "";
     await vi
@@ -83,6 +88,11 @@ export class TmuxTerminal {
     const signal = Number(this.tmux("display-message", "-p", "-t", name, "#{pane_dead_signal}").trim());
     if (signal > 0) return 128 + signal;
     return Number(this.tmux("display-message", "-p", "-t", name, "#{pane_dead_status}").trim());
+  }
+
+  /** Waits (bounded) for the command in `name` to exit. */
+  async waitForExit(name: string, timeout = 30_000): Promise<void> {
+    await this.exitCode(name, timeout);
   }
 
   kill(): void {

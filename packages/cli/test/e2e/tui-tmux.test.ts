@@ -1,100 +1,12 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fault, functionCall, reply, scenario, text } from "@nightshift/testkit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BIN, type Harness, startHarness } from "./harness.js";
-
-/**
- * The real binary in a real terminal: tmux runs `nightshift`, send-keys types, capture-pane reads
- * the screen. Every wait polls the pane until the text is there, within a bound.
- */
-class Terminal {
-  readonly #socket: string;
-  readonly #env: NodeJS.ProcessEnv;
-
-  constructor(dir: string, env: NodeJS.ProcessEnv) {
-    this.#socket = path.join(dir, "tmux.sock");
-    this.#env = env;
-    fs.writeFileSync(path.join(dir, "tmux.conf"), "set -g remain-on-exit on\nset -g history-limit 5000\n");
-  }
-
-  tmux(...args: string[]): string {
-    const conf = path.join(path.dirname(this.#socket), "tmux.conf");
-    const result = spawnSync("tmux", ["-S", this.#socket, "-f", conf, ...args], {
-      env: this.#env,
-      encoding: "utf8",
-    });
-    if (result.error) throw result.error;
-    if (result.status !== 0) throw new Error(`tmux ${args[0]} failed: ${result.stderr}`);
-    return result.stdout;
-  }
-
-  start(name: string, size: { columns: number; rows: number }, cwd: string, command: string[]): void {
-    const line = command.map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(" ");
-    this.tmux(
-      "new-session",
-      "-d",
-      "-s",
-      name,
-      "-x",
-      String(size.columns),
-      "-y",
-      String(size.rows),
-      "-c",
-      cwd,
-      line,
-    );
-  }
-
-  /** The pane with its scrollback, as text (or with its escape codes). */
-  screen(name: string, escapes = false): string {
-    return this.tmux("capture-pane", "-p", "-J", ...(escapes ? ["-e"] : []), "-S", "-5000", "-t", name);
-  }
-
-  keys(name: string, ...keys: string[]): void {
-    this.tmux("send-keys", "-t", name, ...keys);
-  }
-
-  /** Types text literally (no key names). */
-  type(name: string, literal: string): void {
-    this.tmux("send-keys", "-t", name, "-l", literal);
-  }
-
-  async waitFor(name: string, expected: string | RegExp, timeout = 20_000): Promise<string> {
-    let last = "";
-    await vi
-      .waitFor(
-        () => {
-          last = this.screen(name);
-          if (typeof expected === "string") expect(last).toContain(expected);
-          else expect(last).toMatch(expected);
-        },
-        { timeout, interval: 25 },
-      )
-      .catch((err: Error) => {
-        throw new Error(`the terminal never showed ${String(expected)}:\n${last}`, { cause: err });
-      });
-    return last;
-  }
-
-  async waitForExit(name: string): Promise<void> {
-    await vi.waitFor(
-      () => expect(this.tmux("display-message", "-p", "-t", name, "#{pane_dead}").trim()).toBe("1"),
-      {
-        timeout: 20_000,
-        interval: 25,
-      },
-    );
-  }
-
-  kill(): void {
-    spawnSync("tmux", ["-S", this.#socket, "kill-server"], { env: this.#env });
-  }
-}
+import { envArgs, TmuxTerminal } from "./tmux-terminal.js";
 
 let h: Harness | undefined;
-let term: Terminal | undefined;
+let term: TmuxTerminal | undefined;
 afterEach(async () => {
   term?.kill();
   await h?.close();
@@ -120,7 +32,7 @@ describe("nightshift in a real terminal (tmux)", () => {
       ),
     );
     const base = path.dirname(h.workspace);
-    term = new Terminal(base, { ...h.env, TERM: "xterm-256color" });
+    term = new TmuxTerminal(base, { ...h.env, TERM: "xterm-256color" });
     const nightshift = (...args: string[]) => ["env", ...envArgs(h!.env), process.execPath, BIN, ...args];
 
     // An 80x24 terminal.
@@ -220,7 +132,7 @@ describe("images and questions in a real terminal (tmux)", () => {
     fs.writeFileSync(path.join(h.workspace, "given.png"), png);
     fs.writeFileSync(path.join(h.workspace, "dropped image.png"), png);
     const url = `data:image/png;base64,${png.toString("base64")}`;
-    term = new Terminal(path.dirname(h.workspace), { ...h.env, TERM: "xterm-256color" });
+    term = new TmuxTerminal(path.dirname(h.workspace), { ...h.env, TERM: "xterm-256color" });
     term.start("images", { columns: 100, rows: 30 }, h.workspace, [
       "env",
       ...envArgs(h.env),
@@ -257,9 +169,3 @@ describe("images and questions in a real terminal (tmux)", () => {
     expect(h.server.failures).toEqual([]);
   }, 120_000);
 });
-
-function envArgs(env: NodeJS.ProcessEnv): string[] {
-  return Object.entries(env)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([key, value]) => `${key}=${value}`);
-}
